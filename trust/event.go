@@ -1,0 +1,509 @@
+package trust
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SpecVersion is the CloudEvents specification version mend events follow.
+const SpecVersion = "1.0"
+
+// SchemaBase is the URL prefix of every JSON Schema mend publishes. A schema's
+// $id is SchemaBase + "<package>/<name>-<major>.<minor>.json".
+const SchemaBase = "https://mendkit.github.io/mend/schemas/"
+
+// Payload is the typed data of an event. Each event type has exactly one Go
+// payload type, registered with [RegisterEventType].
+type Payload interface {
+	// EventType returns the namespaced event type, e.g. "trust.breach_recorded".
+	EventType() string
+	// Validate checks the payload's own fields.
+	Validate() error
+}
+
+// RawPayload carries the data of an event type this program has not
+// registered. It re-encodes to exactly the bytes it was decoded from, so apps'
+// own events pass through mend untouched.
+type RawPayload struct {
+	Type string
+	JSON json.RawMessage
+}
+
+// EventType returns the type the event was decoded with.
+func (p *RawPayload) EventType() string { return p.Type }
+
+// Validate accepts any JSON object; the app that owns the type validates it.
+func (p *RawPayload) Validate() error {
+	if !json.Valid(p.JSON) || len(bytes.TrimSpace(p.JSON)) == 0 || bytes.TrimSpace(p.JSON)[0] != '{' {
+		return Invalid("data", "must be a JSON object")
+	}
+	return nil
+}
+
+// MarshalJSON returns the original bytes.
+func (p *RawPayload) MarshalJSON() ([]byte, error) { return p.JSON, nil }
+
+// Visibility says who may read an event through mend's viewer-scoped APIs.
+type Visibility string
+
+// Visibilities.
+const (
+	// Shared events are seen by both partners, and by a professional both consented to.
+	Shared Visibility = "shared"
+	// Private events are seen only by their owner (normally the author).
+	Private Visibility = "private"
+	// Sealed events are seen by their owner until both partners have written a
+	// sealed event with the same seal key; then both partners see both.
+	Sealed Visibility = "sealed"
+	// WithProfessional events are seen by their owner and by a professional the owner consented to share with.
+	WithProfessional Visibility = "professional"
+)
+
+// Values lists the visibilities.
+func (Visibility) Values() []string { return []string{"shared", "private", "sealed", "professional"} }
+
+// ActorKind says what kind of party wrote an event.
+type ActorKind string
+
+// Kinds of actor.
+const (
+	ActorPartner      ActorKind = "partner"
+	ActorProfessional ActorKind = "professional"
+	ActorSystem       ActorKind = "system"
+)
+
+// Actor is who wrote an event: a partner, a consented professional, or the
+// system (the engine acting on a schedule). In JSON it is a string:
+// "partner:<uuid>", "professional:<uuid>" or "system".
+type Actor struct {
+	Kind ActorKind
+	ID   [16]byte
+}
+
+// PartnerActor returns the actor for a partner.
+func PartnerActor(id PartnerID) Actor { return Actor{Kind: ActorPartner, ID: id} }
+
+// ProfessionalActor returns the actor for a professional.
+func ProfessionalActor(id ProfessionalID) Actor { return Actor{Kind: ActorProfessional, ID: id} }
+
+// SystemActor is the engine acting on its own.
+var SystemActor = Actor{Kind: ActorSystem}
+
+// Partner returns the partner ID and true when the actor is a partner.
+func (a Actor) Partner() (PartnerID, bool) { return PartnerID(a.ID), a.Kind == ActorPartner }
+
+// Professional returns the professional ID and true when the actor is a professional.
+func (a Actor) Professional() (ProfessionalID, bool) {
+	return ProfessionalID(a.ID), a.Kind == ActorProfessional
+}
+
+// String returns the text form.
+func (a Actor) String() string {
+	if a.Kind == ActorSystem {
+		return "system"
+	}
+	return string(a.Kind) + ":" + PartnerID(a.ID).String()
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (a Actor) MarshalText() ([]byte, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (a *Actor) UnmarshalText(b []byte) error {
+	s := string(b)
+	if s == "system" {
+		*a = SystemActor
+		return nil
+	}
+	kind, id, ok := strings.Cut(s, ":")
+	if !ok || (kind != string(ActorPartner) && kind != string(ActorProfessional)) {
+		return Invalid("actor", "%q is not \"partner:<uuid>\", \"professional:<uuid>\" or \"system\"", s)
+	}
+	var u PartnerID
+	if err := u.UnmarshalText([]byte(id)); err != nil || u.IsZero() {
+		return Invalid("actor", "%q has no valid UUID", s)
+	}
+	*a = Actor{Kind: ActorKind(kind), ID: u}
+	return nil
+}
+
+// Validate checks the actor.
+func (a Actor) Validate() error {
+	switch a.Kind {
+	case ActorSystem:
+		if a.ID != ([16]byte{}) {
+			return Invalid("actor", "the system actor has no ID")
+		}
+	case ActorPartner, ActorProfessional:
+		if a.ID == ([16]byte{}) {
+			return Invalid("actor", "is missing its ID")
+		}
+	default:
+		return Invalid("actor", "kind %q is not partner, professional or system", a.Kind)
+	}
+	return nil
+}
+
+// Sequence is an event's position in its journey, starting at 1. In JSON it is
+// a 20-digit zero-padded decimal string, so that, as the CloudEvents sequence
+// extension requires, string order is numeric order.
+type Sequence uint64
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Sequence) MarshalText() ([]byte, error) { return fmt.Appendf(nil, "%020d", uint64(s)), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Sequence) UnmarshalText(b []byte) error {
+	if len(b) != 20 {
+		return Invalid("sequence", "must be 20 decimal digits")
+	}
+	n, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return Invalid("sequence", "must be 20 decimal digits")
+	}
+	*s = Sequence(n)
+	return nil
+}
+
+// Event is one entry in a journey's append-only stream. Its envelope follows
+// CloudEvents 1.0 (specversion, id, source, type, time, subject, dataschema,
+// datacontenttype, data) with the extensions a journey needs: relationship,
+// sequence, recordedtime (when it was written, which may be later than when it
+// happened), actor, visibility and sealkey. State — a journey's phase, open
+// requests, active agreements — is always a fold over events.
+type Event struct {
+	// SpecVersion is always "1.0".
+	SpecVersion string `json:"specversion"`
+	// ID identifies the event; with Source it is unique, and it is the
+	// idempotency key for appends.
+	ID EventID `json:"id"`
+	// Source is "urn:uuid:<relationship id>".
+	Source string `json:"source"`
+	// Type is the namespaced event type, e.g. "trust.breach_recorded".
+	Type string `json:"type"`
+	// Subject names the thing inside the journey the event is about, e.g. a breach ID.
+	Subject string `json:"subject,omitempty"`
+	// Time is when the fact happened, in UTC.
+	Time time.Time `json:"time"`
+	// DataContentType is always "application/json".
+	DataContentType string `json:"datacontenttype"`
+	// DataSchema is the $id of the JSON Schema of Data; empty for unregistered app types.
+	DataSchema string `json:"dataschema,omitempty"`
+	// Relationship is the journey the event belongs to.
+	Relationship RelationshipID `json:"relationship"`
+	// Sequence is the event's 1-based position in the journey.
+	Sequence Sequence `json:"sequence"`
+	// RecordedTime is when the event was written, in UTC; never before Time
+	// is required only of the store, not of the fact (a check-in may be back-filled).
+	RecordedTime time.Time `json:"recordedtime"`
+	// Actor is who wrote the event.
+	Actor Actor `json:"actor"`
+	// Visibility says who may read it.
+	Visibility Visibility `json:"visibility"`
+	// SealKey groups sealed answers that are revealed together once both partners answered.
+	SealKey string `json:"sealkey,omitempty"`
+	// Data is the typed payload.
+	Data Payload `json:"data"`
+}
+
+// EventSpec describes a registered event type.
+type EventSpec struct {
+	// Type is the namespaced type string.
+	Type string
+	// Schema is the $id of the payload's JSON Schema.
+	Schema string
+	// New returns a pointer to a zero payload to decode into.
+	New func() Payload
+	// Visibilities lists the visibilities the type allows; the first is the default.
+	Visibilities []Visibility
+	// Sensitive marks safety data: never exported, never notified, private to its owner.
+	Sensitive bool
+}
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]EventSpec{}
+	typeRE     = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
+)
+
+// RegisterEventType registers an event type so events of that type decode to
+// a typed payload. mend's packages register their own types; an app registers
+// its own (in its own namespace, e.g. "myapp.gratitude_note") to get typed
+// decoding, or leaves them unregistered to pass them through as [RawPayload].
+// Registering a type twice is an error.
+func RegisterEventType(spec EventSpec) error {
+	if !typeRE.MatchString(spec.Type) {
+		return Invalid("type", "%q is not a namespaced lower-case type such as \"app.thing_done\"", spec.Type)
+	}
+	if spec.New == nil {
+		return Invalid("new", "is required")
+	}
+	if got := spec.New().EventType(); got != spec.Type {
+		return Invalid("new", "returns a payload of type %q, not %q", got, spec.Type)
+	}
+	if len(spec.Visibilities) == 0 {
+		spec.Visibilities = []Visibility{Shared, Private, Sealed, WithProfessional}
+	}
+	for _, v := range spec.Visibilities {
+		if !oneOf(string(v), v.Values()) {
+			return Invalid("visibilities", "%q is not a visibility", v)
+		}
+	}
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[spec.Type]; dup {
+		return fmt.Errorf("trust: register %s: %w: already registered", spec.Type, ErrConflict)
+	}
+	registry[spec.Type] = spec
+	return nil
+}
+
+// MustRegisterEventType is RegisterEventType for package initialisation; it
+// panics on error, which only a programming mistake can cause.
+func MustRegisterEventType(spec EventSpec) {
+	if err := RegisterEventType(spec); err != nil {
+		panic(err)
+	}
+}
+
+// LookupEventType returns the registered spec of an event type.
+func LookupEventType(typ string) (EventSpec, bool) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	s, ok := registry[typ]
+	return s, ok
+}
+
+// EventTypes lists the registered event types in sorted order.
+func EventTypes() []EventSpec {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	out := make([]EventSpec, 0, len(registry))
+	for _, s := range registry {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
+	return out
+}
+
+// Sensitive reports whether the event carries safety data, which is private to
+// its owner, never notified and never exported.
+func (e Event) Sensitive() bool {
+	s, ok := LookupEventType(e.Type)
+	return ok && s.Sensitive
+}
+
+// Owner returns the partner an event belongs to for visibility: the payload's
+// owner if it names one (a safety flag cleared by a professional still belongs
+// to the partner who raised it), else the authoring partner.
+func (e Event) Owner() (PartnerID, bool) {
+	if o, ok := e.Data.(interface{ OwnerPartner() PartnerID }); ok {
+		return o.OwnerPartner(), true
+	}
+	return e.Actor.Partner()
+}
+
+// Header is what a writer says about an event beyond its payload.
+type Header struct {
+	ID           EventID
+	Relationship RelationshipID
+	Sequence     Sequence
+	Time         time.Time // when it happened; defaults to Recorded
+	Recorded     time.Time // when it was written
+	Actor        Actor
+	Visibility   Visibility // defaults to the type's default visibility
+	SealKey      string
+	Subject      string
+}
+
+// NewEvent builds a complete envelope around a payload: it fills the
+// CloudEvents fields from the header and the registered type, normalises times
+// to UTC and validates the result. A sensitive (safety) event is always private.
+func NewEvent(data Payload, h Header) (Event, error) {
+	if data == nil {
+		return Event{}, Invalid("data", "is required")
+	}
+	e := Event{
+		SpecVersion:     SpecVersion,
+		ID:              h.ID,
+		Source:          "urn:uuid:" + h.Relationship.String(),
+		Type:            data.EventType(),
+		Subject:         h.Subject,
+		Time:            h.Time.UTC(),
+		DataContentType: "application/json",
+		Relationship:    h.Relationship,
+		Sequence:        h.Sequence,
+		RecordedTime:    h.Recorded.UTC(),
+		Actor:           h.Actor,
+		Visibility:      h.Visibility,
+		SealKey:         h.SealKey,
+		Data:            data,
+	}
+	if h.Time.IsZero() {
+		e.Time = e.RecordedTime
+	}
+	if spec, ok := LookupEventType(e.Type); ok {
+		e.DataSchema = spec.Schema
+		if e.Visibility == "" {
+			e.Visibility = spec.Visibilities[0]
+		}
+	}
+	if e.Subject == "" {
+		if s, ok := data.(interface{ EventSubject() string }); ok {
+			e.Subject = s.EventSubject()
+		}
+	}
+	if err := e.Validate(); err != nil {
+		return Event{}, err
+	}
+	return e, nil
+}
+
+// Validate checks the envelope and the payload. Errors name the field by its
+// JSON path, e.g. "data.severity".
+func (e Event) Validate() error {
+	switch {
+	case e.SpecVersion != SpecVersion:
+		return Invalid("specversion", "must be %q", SpecVersion)
+	case e.ID.IsZero():
+		return Invalid("id", "is required")
+	case e.Relationship.IsZero():
+		return Invalid("relationship", "is required")
+	case e.Source != "urn:uuid:"+e.Relationship.String():
+		return Invalid("source", "must be \"urn:uuid:<relationship>\"")
+	case !typeRE.MatchString(e.Type):
+		return Invalid("type", "%q is not a namespaced event type", e.Type)
+	case e.Time.IsZero():
+		return Invalid("time", "is required")
+	case e.RecordedTime.IsZero():
+		return Invalid("recordedtime", "is required")
+	case e.DataContentType != "application/json":
+		return Invalid("datacontenttype", "must be \"application/json\"")
+	case e.Sequence == 0:
+		return Invalid("sequence", "must be at least 1")
+	case len(e.Subject) > 200:
+		return Invalid("subject", "is longer than 200 bytes")
+	case len(e.SealKey) > 200:
+		return Invalid("sealkey", "is longer than 200 bytes")
+	case e.Data == nil:
+		return Invalid("data", "is required")
+	case e.Data.EventType() != e.Type:
+		return Invalid("type", "is %q but data is a %q payload", e.Type, e.Data.EventType())
+	}
+	if err := e.Actor.Validate(); err != nil {
+		return err
+	}
+	if !oneOf(string(e.Visibility), e.Visibility.Values()) {
+		return Invalid("visibility", "%q is not shared, private, sealed or professional", e.Visibility)
+	}
+	if spec, ok := LookupEventType(e.Type); ok {
+		if e.DataSchema != spec.Schema {
+			return Invalid("dataschema", "must be %q for %s", spec.Schema, e.Type)
+		}
+		allowed := false
+		for _, v := range spec.Visibilities {
+			allowed = allowed || v == e.Visibility
+		}
+		if !allowed {
+			return Invalid("visibility", "%s events may not be %s", e.Type, e.Visibility)
+		}
+	}
+	if (e.Visibility == Sealed) != (e.SealKey != "") {
+		return Invalid("sealkey", "is required for sealed events and only for them")
+	}
+	if e.Visibility != Shared {
+		if _, ok := e.Owner(); !ok {
+			return Invalid("visibility", "a %s event needs a partner who owns it", e.Visibility)
+		}
+	}
+	return Prefix("data", e.Data.Validate())
+}
+
+type eventJSON struct {
+	SpecVersion     string          `json:"specversion"`
+	ID              EventID         `json:"id"`
+	Source          string          `json:"source"`
+	Type            string          `json:"type"`
+	Subject         string          `json:"subject,omitempty"`
+	Time            time.Time       `json:"time"`
+	DataContentType string          `json:"datacontenttype"`
+	DataSchema      string          `json:"dataschema,omitempty"`
+	Relationship    RelationshipID  `json:"relationship"`
+	Sequence        Sequence        `json:"sequence"`
+	RecordedTime    time.Time       `json:"recordedtime"`
+	Actor           Actor           `json:"actor"`
+	Visibility      Visibility      `json:"visibility"`
+	SealKey         string          `json:"sealkey,omitempty"`
+	Data            json.RawMessage `json:"data"`
+}
+
+// UnmarshalJSON decodes an event, decoding Data into the payload type
+// registered for Type, or into a [RawPayload] for an unregistered type. It
+// does not validate; call [Event.Validate] or use [DecodeEvent].
+func (e *Event) UnmarshalJSON(b []byte) error {
+	var raw eventJSON
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return decodeErr(err)
+	}
+	if len(raw.Data) == 0 || string(raw.Data) == "null" {
+		return Invalid("data", "is required")
+	}
+	var data Payload
+	if spec, ok := LookupEventType(raw.Type); ok {
+		data = spec.New()
+		if err := json.Unmarshal(raw.Data, data); err != nil {
+			return Prefix("data", decodeErr(err))
+		}
+	} else {
+		data = &RawPayload{Type: raw.Type, JSON: append(json.RawMessage(nil), raw.Data...)}
+	}
+	*e = Event{
+		SpecVersion: raw.SpecVersion, ID: raw.ID, Source: raw.Source, Type: raw.Type,
+		Subject: raw.Subject, Time: raw.Time, DataContentType: raw.DataContentType,
+		DataSchema: raw.DataSchema, Relationship: raw.Relationship, Sequence: raw.Sequence,
+		RecordedTime: raw.RecordedTime, Actor: raw.Actor, Visibility: raw.Visibility,
+		SealKey: raw.SealKey, Data: data,
+	}
+	return nil
+}
+
+// DecodeEvent decodes and validates one JSON event.
+func DecodeEvent(b []byte) (Event, error) {
+	var e Event
+	if err := json.Unmarshal(b, &e); err != nil {
+		return Event{}, err
+	}
+	if err := e.Validate(); err != nil {
+		return Event{}, err
+	}
+	return e, nil
+}
+
+// decodeErr turns encoding/json errors into ValidationErrors naming the field.
+func decodeErr(err error) error {
+	if _, ok := err.(*ValidationError); ok {
+		return err
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return Invalid(te.Field, "has the wrong JSON type (%s where %s was expected)", te.Value, te.Type)
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve
+	}
+	return Invalid("", "malformed JSON: %v", err)
+}

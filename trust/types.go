@@ -1,0 +1,53 @@
+package trust
+
+// Event types of the trust package. Each has one payload type and one JSON
+// Schema, named by the event's dataschema.
+const (
+	TypeJourneyStarted          = "trust.journey_started"
+	TypeBreachRecorded          = "trust.breach_recorded"
+	TypeBreachEnded             = "trust.breach_ended"
+	TypeAccountGiven            = "trust.account_given"
+	TypeAcknowledgementGiven    = "trust.acknowledgement_given"
+	TypeAcknowledgementAnswered = "trust.acknowledgement_answered"
+	TypeNeedsRequested          = "trust.needs_requested"
+	TypeNeedsAnswered           = "trust.needs_answered"
+	TypeNeedsClosed             = "trust.needs_closed"
+	TypeCommitmentStated        = "trust.commitment_stated"
+	TypeSafetyFlagRaised        = "trust.safety_flag_raised"
+	TypeSafetyFlagCleared       = "trust.safety_flag_cleared"
+	TypeProfessionalConsent     = "trust.professional_consent_changed"
+	TypeResearchConsent         = "trust.research_consent_changed"
+	TypePauseChanged            = "trust.pause_changed"
+	TypePhaseChanged            = "trust.phase_changed"
+)
+
+// SchemaID returns the $id of a published schema: SchemaBase +
+// "<pkg>/<name>-<version>.json".
+func SchemaID(pkg, name, version string) string {
+	return SchemaBase + pkg + "/" + name + "-" + version + ".json"
+}
+
+func init() {
+	all := []Visibility{Shared, Private, Sealed, WithProfessional}
+	shared := []Visibility{Shared}
+	for _, s := range []EventSpec{
+		{Type: TypeJourneyStarted, New: func() Payload { return new(JourneyStarted) }, Schema: SchemaID("trust", "journey-started", "1.0"), Visibilities: shared},
+		{Type: TypeBreachRecorded, New: func() Payload { return new(Breach) }, Schema: SchemaID("trust", "breach", "1.0"), Visibilities: []Visibility{Shared, WithProfessional}},
+		{Type: TypeBreachEnded, New: func() Payload { return new(BreachEnded) }, Schema: SchemaID("trust", "breach-ended", "1.0"), Visibilities: shared},
+		{Type: TypeAccountGiven, New: func() Payload { return new(Account) }, Schema: SchemaID("trust", "account", "1.0"), Visibilities: all},
+		{Type: TypeAcknowledgementGiven, New: func() Payload { return new(Acknowledgement) }, Schema: SchemaID("trust", "acknowledgement", "1.0"), Visibilities: shared},
+		{Type: TypeAcknowledgementAnswered, New: func() Payload { return new(AcknowledgementAnswer) }, Schema: SchemaID("trust", "acknowledgement-answer", "1.0"), Visibilities: shared},
+		{Type: TypeNeedsRequested, New: func() Payload { return new(NeedsRequest) }, Schema: SchemaID("trust", "needs-request", "1.0"), Visibilities: shared},
+		{Type: TypeNeedsAnswered, New: func() Payload { return new(NeedsAnswer) }, Schema: SchemaID("trust", "needs-answer", "1.0"), Visibilities: shared},
+		{Type: TypeNeedsClosed, New: func() Payload { return new(NeedsClosed) }, Schema: SchemaID("trust", "needs-closed", "1.0"), Visibilities: shared},
+		{Type: TypeCommitmentStated, New: func() Payload { return new(Commitment) }, Schema: SchemaID("trust", "commitment", "1.0"), Visibilities: []Visibility{Private, Shared, WithProfessional}},
+		{Type: TypeSafetyFlagRaised, New: func() Payload { return new(SafetyFlag) }, Schema: SchemaID("trust", "safety-flag", "1.0"), Visibilities: []Visibility{Private}, Sensitive: true},
+		{Type: TypeSafetyFlagCleared, New: func() Payload { return new(SafetyFlagCleared) }, Schema: SchemaID("trust", "safety-flag-cleared", "1.0"), Visibilities: []Visibility{Private}, Sensitive: true},
+		{Type: TypeProfessionalConsent, New: func() Payload { return new(ProfessionalConsent) }, Schema: SchemaID("trust", "professional-consent", "1.0"), Visibilities: []Visibility{Private}},
+		{Type: TypeResearchConsent, New: func() Payload { return new(ResearchConsent) }, Schema: SchemaID("trust", "research-consent", "1.0"), Visibilities: shared},
+		{Type: TypePauseChanged, New: func() Payload { return new(PauseChange) }, Schema: SchemaID("trust", "pause-change", "1.0"), Visibilities: shared},
+		{Type: TypePhaseChanged, New: func() Payload { return new(PhaseChange) }, Schema: SchemaID("trust", "phase-change", "1.0"), Visibilities: shared},
+	} {
+		MustRegisterEventType(s)
+	}
+}
