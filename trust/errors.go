@@ -103,8 +103,8 @@ func refuse(event string, cause error, format string, args ...any) *TransitionEr
 // GateError lists the gates that stop a phase change. It matches
 // ErrGateNotMet with errors.Is.
 type GateError struct {
-	Phase  string       // the phase that could not be entered or left
-	Unmet  []GateResult // the gates that were not met, in profile order
+	Phase string       // the phase that could not be entered or left
+	Unmet []GateResult // the gates that were not met, in profile order
 }
 
 func (e *GateError) Error() string {

@@ -30,8 +30,8 @@ type Payload interface {
 }
 
 // RawPayload carries the data of an event type this program has not
-// registered. It re-encodes to exactly the bytes it was decoded from, so apps'
-// own events pass through mend untouched.
+// registered. It keeps the exact bytes it was decoded from and re-encodes them
+// (compacted, as encoding/json does), so apps' own events pass through mend untouched.
 type RawPayload struct {
 	Type string
 	JSON json.RawMessage

@@ -317,11 +317,11 @@ func (j *Journey) ProfessionalMay(p PartnerID, pro ProfessionalID) (granted, saf
 // Clone returns an independent copy of the journey.
 func (j *Journey) Clone() *Journey {
 	c := *j
-	c.breaches = make([]*breachState, len(j.breaches))
-	for i, b := range j.breaches {
+	c.breaches = nil
+	for _, b := range j.breaches {
 		nb := *b
 		nb.accounts = cloneMap(b.accounts)
-		c.breaches[i] = &nb
+		c.breaches = append(c.breaches, &nb)
 	}
 	c.breachIdx = cloneMap(j.breachIdx)
 	c.acks = make(map[AcknowledgementID]*ackState, len(j.acks))
@@ -329,10 +329,10 @@ func (j *Journey) Clone() *Journey {
 		nv := *v
 		c.acks[k] = &nv
 	}
-	c.needs = make([]*needsState, len(j.needs))
-	for i, n := range j.needs {
+	c.needs = nil
+	for _, n := range j.needs {
 		nn := *n
-		c.needs[i] = &nn
+		c.needs = append(c.needs, &nn)
 	}
 	c.needsIdx = cloneMap(j.needsIdx)
 	c.commit = cloneMap(j.commit)
@@ -885,4 +885,3 @@ func (j *Journey) View(v Viewer, now time.Time) View {
 	}
 	return out
 }
-

@@ -1,0 +1,54 @@
+// Package trust is mend's shared vocabulary: the couple, what broke trust,
+// each partner's own account, the acknowledgement of the harm and the hurt
+// partner's answer to it, needs requests, commitment, safety, and the journey
+// through the phases of a repair protocol.
+//
+// # Events, not records
+//
+// Every change to a journey is an [Event] appended to the relationship's
+// stream. The envelope follows CloudEvents 1.0 (specversion, id, source, type,
+// time, dataschema, data) with the extensions a journey needs (relationship,
+// sequence, recordedtime, actor, visibility, sealkey); the data is a typed
+// [Payload]. Each event type has one payload type and one JSON Schema
+// ([Schemas]); apps may register their own types with [RegisterEventType],
+// and unregistered types pass through as [RawPayload].
+//
+// State is a fold over the stream: [Journey] applies events in sequence order
+// and refuses, with a typed error and no change, anything its state does not
+// allow — an acknowledgement by the partner who was hurt, a needs request while
+// joint work is paused, a phase change whose gates are not met. A regression
+// (a new disclosure sending the couple back) is an event too; effort counters
+// are never reset.
+//
+// # Protocol profiles
+//
+// A [Profile] is a protocol as data: phases with entry and exit [Gate]s that
+// are predicates over the journey (no active safety flag, accounts given by
+// both, an acknowledgement accepted, the breach no longer ongoing, both
+// committed, N events of a type, days in the phase). Four are built in
+// ([Profiles]): mend's own (understand → acknowledge → rebuild → sustain), the
+// Gottman atone/attune/attach sequence, the steps of EFT's attachment-injury
+// resolution model, and Gordon–Baucom–Snyder's impact/meaning/moving on. An app
+// writes its own in JSON and loads it with [ParseProfile].
+//
+// # Privacy and safety
+//
+// Every event has a visibility: shared, private to its owner, sealed until both
+// partners have written under the same seal key, or shared with a professional
+// the owner consented to. [Access] and [Filter] apply these rules; they are
+// the only read path mend's packages use. A [SafetyFlag] is always private:
+// it pauses joint work the moment it is applied, only its owner (or a
+// professional they consented to share safety data with) can clear it, and a
+// partner's [Journey.View] never reveals the other's flag — only that joint
+// work is paused, exactly as for a pause either partner asked for.
+//
+// Nothing here judges free text or diagnoses anyone: the library records what
+// each partner says, and the hurt partner's answer decides whether an
+// acknowledgement landed.
+//
+// # Determinism
+//
+// IDs come from an injected [IDSource] ([SeededIDs] for reproducible runs)
+// and time from explicit parameters or an injected [Clock]; the same inputs
+// give byte-identical events.
+package trust
