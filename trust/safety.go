@@ -60,6 +60,9 @@ const (
 	AlignmentUnknown Alignment = "unknown"
 )
 
+// Values lists the alignments.
+func (Alignment) Values() []string { return []string{"aligned", "mixed", "aligned_no", "unknown"} }
+
 // SafetyKind says what a safety concern is about.
 type SafetyKind string
 
