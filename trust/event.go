@@ -484,7 +484,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 func DecodeEvent(b []byte) (Event, error) {
 	var e Event
 	if err := json.Unmarshal(b, &e); err != nil {
-		return Event{}, err
+		return Event{}, decodeErr(err)
 	}
 	if err := e.Validate(); err != nil {
 		return Event{}, err

@@ -1,0 +1,62 @@
+package exercise_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/internal/schemagen"
+	"github.com/mendkit/mend/trust"
+)
+
+// schemaEntries lists every schema the exercise package publishes. The
+// engine's own schemas, if any, are added here too: one test checks them all.
+var schemaEntries = []schemagen.Entry{
+	{Name: "catalogue", Version: "1.0", Value: &exercise.CatalogueData{}, Title: "mend exercise catalogue"},
+	{Name: "exercise", Version: "1.0", Value: &exercise.Exercise{}, Title: "mend exercise"},
+	{Name: "assignment-proposed", Version: "1.0", Value: &exercise.AssignmentProposed{}},
+	{Name: "assignment-scheduled", Version: "1.0", Value: &exercise.AssignmentScheduled{}},
+	{Name: "assignment-started", Version: "1.0", Value: &exercise.AssignmentStarted{}},
+	{Name: "assignment-completed", Version: "1.0", Value: &exercise.AssignmentCompleted{}},
+	{Name: "assignment-skipped", Version: "1.0", Value: &exercise.AssignmentSkipped{}},
+	{Name: "assignment-snoozed", Version: "1.0", Value: &exercise.AssignmentSnoozed{}},
+	{Name: "assignment-expired", Version: "1.0", Value: &exercise.AssignmentExpired{}},
+	{Name: "step-answered", Version: "1.0", Value: &exercise.StepAnswered{}},
+	{Name: "proposal", Version: "1.0", Value: &exercise.Proposal{}, Title: "mend scheduler proposal"},
+	{Name: "snapshot", Version: "1.0", Value: &exercise.Snapshot{}, Title: "mend scheduler snapshot"},
+}
+
+func TestSchemasAreCurrent(t *testing.T) {
+	schemagen.Check(t, "exercise", "schemas", schemaEntries)
+}
+
+func TestSchemaIDsMatchFiles(t *testing.T) {
+	schemagen.CheckIDs(t, exercise.Schemas())
+}
+
+func TestSchemaSamples(t *testing.T) {
+	v := schemagen.NewValidator(t, trust.Schemas(), exercise.Schemas())
+	schemagen.CheckSamples(t, v, "exercise", exercise.Schemas(), "testdata/schemas")
+}
+
+func TestDefaultCatalogueValidatesAgainstItsSchema(t *testing.T) {
+	v := schemagen.NewValidator(t, trust.Schemas(), exercise.Schemas())
+	require.NoError(t, v.Validate(trust.SchemaID("exercise", "catalogue", "1.0"), exercise.DefaultJSON()))
+}
+
+func TestEveryRegisteredExerciseTypeHasItsSchema(t *testing.T) {
+	published := exercise.Schemas()
+	n := 0
+	for _, spec := range trust.EventTypes() {
+		if !strings.HasPrefix(spec.Type, "exercise.") {
+			continue
+		}
+		n++
+		_, ok := trust.FindSchema(published, spec.Schema)
+		assert.True(t, ok, "%s names schema %s, which is not published", spec.Type, spec.Schema)
+	}
+	assert.GreaterOrEqual(t, n, 8)
+}

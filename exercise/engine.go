@@ -1,0 +1,350 @@
+package exercise
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mendkit/mend/exercise/store"
+	"github.com/mendkit/mend/progress"
+	"github.com/mendkit/mend/trust"
+)
+
+// Options configure an [Engine]. The zero value is ready to use: every field
+// has a default.
+type Options struct {
+	// Store keeps the event streams. Default: an in-memory store.
+	Store store.Store
+	// Catalogue is the exercise catalogue. Default: [DefaultCatalogue].
+	Catalogue *Catalogue
+	// Scheduler proposes assignments. Default: [DefaultScheduler] over the
+	// catalogue. The engine wraps it in [Guard], so no scheduler can propose
+	// joint work while it is paused.
+	Scheduler Scheduler
+	// Clock tells the time. Default: trust.SystemClock.
+	Clock trust.Clock
+	// IDs makes new IDs. Default: trust.RandomIDs (crypto/rand).
+	IDs trust.IDSource
+	// Reminders sets quiet hours and the rate limit of reminders. Default: [DefaultReminderPolicy].
+	Reminders ReminderPolicy
+	// ManualPhases turns off automatic phase changes: by default the engine
+	// moves a journey to its next phase as soon as every gate is met (and
+	// back after a new disclosure); with ManualPhases an app (or a
+	// professional) calls [Engine.AdvancePhase] instead. Regressions after a
+	// new disclosure always happen.
+	ManualPhases bool
+	// Crisis holds crisis resources by locale for recommendations; mend ships
+	// no phone numbers, so an app supplies current ones.
+	Crisis progress.CrisisDirectory
+	// Analysis tunes the progress analysis behind reports.
+	Analysis progress.Options
+	// PlanHorizon is how far ahead Plan looks for agreement rituals. Default: 7 days.
+	PlanHorizon time.Duration
+}
+
+// Engine is the facade an app embeds to run couples' journeys. It records
+// facts, runs agreements, plans exercises with a pluggable [Scheduler], and
+// reads timelines and reports as a given viewer. Every method takes a
+// context, validates its input, returns typed errors (errors.Is with the trust
+// sentinels) and leaves the journey unchanged on error.
+//
+// State lives in the [store.Store] as one append-only event stream per
+// relationship; the engine keeps a folded copy of each journey it has touched
+// (phase, agreements, assignments, progress signals) and catches up from the
+// store when another writer got there first, so Plan never replays history.
+// Appends use optimistic concurrency: a command that loses a race re-checks
+// against the new state and retries. A command may carry an idempotency key;
+// a retried command with the same key returns the events the first one
+// wrote and writes nothing.
+//
+// An Engine is safe for concurrent use.
+type Engine struct {
+	store     store.Store
+	catalogue *Catalogue
+	scheduler Scheduler
+	clock     trust.Clock
+	ids       trust.IDSource
+	reminders ReminderPolicy
+	manual    bool
+	crisis    progress.CrisisDirectory
+	analysis  progress.Options
+	horizon   time.Duration
+
+	mu       sync.Mutex
+	journeys map[trust.RelationshipID]*journeyState
+}
+
+// NewEngine returns an engine with opts, filling defaults for zero fields.
+func NewEngine(opts Options) (*Engine, error) {
+	e := &Engine{store: opts.Store, catalogue: opts.Catalogue, scheduler: opts.Scheduler, clock: opts.Clock,
+		ids: opts.IDs, reminders: opts.Reminders, manual: opts.ManualPhases, crisis: opts.Crisis, analysis: opts.Analysis, horizon: opts.PlanHorizon, journeys: map[trust.RelationshipID]*journeyState{}}
+	if e.store == nil {
+		e.store = store.NewMemory()
+	}
+	if e.catalogue == nil {
+		e.catalogue = DefaultCatalogue()
+	}
+	if e.scheduler == nil {
+		e.scheduler = DefaultScheduler(e.catalogue)
+	}
+	// Whatever scheduler the app supplies, the engine enforces safety and
+	// contraindications over it: while joint work is paused only solo
+	// exercises are proposed.
+	e.scheduler = Guard(e.scheduler)
+	if e.clock == nil {
+		e.clock = trust.SystemClock{}
+	}
+	if e.ids == nil {
+		e.ids = trust.RandomIDs()
+	}
+	if e.horizon <= 0 {
+		e.horizon = 7 * 24 * time.Hour
+	}
+	if e.reminders == (ReminderPolicy{}) {
+		e.reminders = DefaultReminderPolicy()
+	}
+	if err := e.reminders.Validate(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Store returns the engine's store.
+func (e *Engine) Store() store.Store { return e.store }
+
+// Catalogue returns the engine's catalogue.
+func (e *Engine) Catalogue() *Catalogue { return e.catalogue }
+
+// Command is one fact to record: who says it, the payload, and how it is
+// seen. The typed methods of the engine (RecordBreach, SignAgreement, …)
+// build commands; [Engine.Do] runs any command, including apps' own event types.
+type Command struct {
+	// Actor is who writes the event.
+	Actor trust.Actor
+	// Data is the payload.
+	Data trust.Payload
+	// Visibility overrides the event type's default visibility.
+	Visibility trust.Visibility
+	// SealKey groups sealed answers.
+	SealKey string
+	// Time is when the fact happened, for back-filled entries; zero means now.
+	Time time.Time
+	// IdempotencyKey makes a retried command apply once: a second command with
+	// the same key in the same relationship returns the first one's events.
+	IdempotencyKey string
+}
+
+// Do records a command in a relationship's journey and returns the events
+// written: the command's own event first, then any follow-ups the rules call
+// for (an agreement's activation when the last signature lands, a regression
+// after a new disclosure, a phase change when every gate is met).
+func (e *Engine) Do(ctx context.Context, rel trust.RelationshipID, cmd Command) ([]trust.Event, error) {
+	if cmd.Data == nil {
+		return nil, trust.InvalidIn("exercise", "data", "is required")
+	}
+	if len(cmd.IdempotencyKey) > 200 {
+		return nil, trust.InvalidIn("exercise", "idempotency_key", "is longer than 200 bytes")
+	}
+	return e.commit(ctx, rel, cmd.IdempotencyKey, func(*journeyState, time.Time) ([]draft, error) {
+		return []draft{{cmd: cmd}}, nil
+	})
+}
+
+// draft is an event to write before its envelope is stamped.
+type draft struct {
+	cmd Command
+}
+
+const maxRetries = 5
+
+// errStale marks a cached journey that no longer matches the store: it is
+// dropped and reloaded.
+var errStale = errors.New("exercise: cached journey is stale")
+
+// commit runs one command against a journey. It builds the command's events,
+// checks each against every fold before applying it, adds the follow-ups the
+// new state calls for, and appends them all atomically with the expected
+// sequence. A refused event changes nothing. If the append fails after the
+// cached folds took the events, the cache is dropped so the next call reloads
+// the journey from the store, which did not change; on a concurrency conflict
+// the command is re-checked against the fresh state and retried.
+func (e *Engine) commit(ctx context.Context, rel trust.RelationshipID, key string, build func(st *journeyState, now time.Time) ([]draft, error)) ([]trust.Event, error) {
+	for attempt := 0; ; attempt++ {
+		st, err := e.state(ctx, rel)
+		if err != nil {
+			return nil, err
+		}
+		st.mu.Lock()
+		events, err := e.tryCommit(ctx, st, key, build)
+		st.mu.Unlock()
+		retry := errors.Is(err, errStale) || errors.Is(err, trust.ErrConflict) && isStoreConflict(err)
+		if err == nil || !retry || attempt >= maxRetries {
+			if errors.Is(err, errStale) {
+				err = fmt.Errorf("exercise: journey %s changed under the command; try again: %w", rel, trust.ErrConflict)
+			}
+			return events, err
+		}
+	}
+}
+
+func isStoreConflict(err error) bool {
+	var ce *store.ConflictError
+	return errors.As(err, &ce) && ce.EventID.IsZero()
+}
+
+func (e *Engine) tryCommit(ctx context.Context, st *journeyState, key string, build func(st *journeyState, now time.Time) ([]draft, error)) ([]trust.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if st.stale {
+		return nil, errStale
+	}
+	if key != "" {
+		if first, ok := st.eventIDs[idemID(st.rel, key, 0)]; ok {
+			return e.replayResult(ctx, st, key, first)
+		}
+	}
+	now := e.clock.Now().UTC()
+	drafts, err := build(st, now)
+	if err != nil {
+		return nil, err
+	}
+	var events []trust.Event
+	invalidate := func() {
+		st.stale = true
+		e.forget(st.rel)
+	}
+	add := func(d draft) error {
+		e.defaultVisibility(st, &d.cmd)
+		var id trust.EventID
+		if key != "" {
+			id = idemID(st.rel, key, len(events))
+		} else {
+			var err error
+			if id, err = trust.NewID[trust.Event](e.ids); err != nil {
+				return err
+			}
+		}
+		at := d.cmd.Time
+		if at.IsZero() {
+			at = now
+		}
+		ev, err := trust.NewEvent(d.cmd.Data, trust.Header{ID: id, Relationship: st.rel, Sequence: st.seq + 1,
+			Time: at, Recorded: now, Actor: d.cmd.Actor, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})
+		if err != nil {
+			return err
+		}
+		if err := st.apply(ev); err != nil {
+			return err
+		}
+		events = append(events, ev)
+		return nil
+	}
+	for _, d := range drafts {
+		if err := add(d); err != nil {
+			if len(events) > 0 {
+				invalidate()
+			}
+			return nil, err
+		}
+	}
+	for range maxFollowUps {
+		d, ok := e.nextFollowUp(st, events, now)
+		if !ok {
+			break
+		}
+		if err := add(d); err != nil {
+			invalidate()
+			return nil, fmt.Errorf("exercise: follow-up %s: %w", d.cmd.Data.EventType(), err)
+		}
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	if _, err := e.store.Append(ctx, st.rel, events[0].Sequence-1, events...); err != nil {
+		invalidate()
+		return nil, err
+	}
+	return events, nil
+}
+
+// idemID derives an event ID from an idempotency key, so the same key always
+// names the same events.
+func idemID(rel trust.RelationshipID, key string, i int) trust.EventID {
+	return trust.EventID(uuid.NewSHA1(rel.UUID(), fmt.Appendf(nil, "mend/idempotency/%s/%d", key, i)))
+}
+
+// replayResult returns the events a previous command with the same
+// idempotency key wrote.
+func (e *Engine) replayResult(ctx context.Context, st *journeyState, key string, first trust.Sequence) ([]trust.Event, error) {
+	events, err := e.store.Load(ctx, st.rel, first)
+	if err != nil {
+		return nil, err
+	}
+	var out []trust.Event
+	for i, ev := range events {
+		if ev.ID != idemID(st.rel, key, i) {
+			break
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// state returns the cached journey, loading it from the store the first time.
+func (e *Engine) state(ctx context.Context, rel trust.RelationshipID) (*journeyState, error) {
+	if rel.IsZero() {
+		return nil, trust.InvalidIn("exercise", "relationship", "is required")
+	}
+	e.mu.Lock()
+	st, ok := e.journeys[rel]
+	if !ok {
+		st = &journeyState{rel: rel}
+		e.journeys[rel] = st
+	}
+	e.mu.Unlock()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.journey == nil {
+		if err := e.load(ctx, st); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+func (e *Engine) forget(rel trust.RelationshipID) {
+	e.mu.Lock()
+	delete(e.journeys, rel)
+	e.mu.Unlock()
+}
+
+// load folds a relationship's whole stream; it runs once per relationship
+// per engine, and again only if the cached state was dropped.
+func (e *Engine) load(ctx context.Context, st *journeyState) error {
+	first := true
+	for ev, err := range store.Scan(ctx, e.store, st.rel, 1) {
+		if err != nil {
+			return err
+		}
+		if first {
+			if err := st.start(ev, e.catalogue); err != nil {
+				return err
+			}
+			first = false
+			continue
+		}
+		if err := st.apply(ev); err != nil {
+			return fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", st.rel, ev.Sequence, err)
+		}
+	}
+	if first {
+		return fmt.Errorf("exercise: journey %s: %w", st.rel, trust.ErrNotFound)
+	}
+	return nil
+}
+

@@ -1,0 +1,86 @@
+package exercise_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mendkit/mend/exercise/store"
+	"github.com/mendkit/mend/progress"
+	"github.com/mendkit/mend/trust"
+)
+
+// journeyWithHistory builds a journey with about n events of history:
+// check-ins and planned, completed assignments over many weeks.
+func journeyWithHistory(b *testing.B, n int) *couple {
+	c := newCouple(b, trust.DefaultProfile(), nil, 11)
+	c.understand(false)
+	c.acknowledge()
+	for len(c.events()) < n {
+		plan, err := c.eng.Plan(c.ctx, c.rel.ID, c.a)
+		require.NoError(b, err)
+		for _, it := range plan.Items {
+			if it.DueNow {
+				for _, who := range it.Assignment.Participants {
+					c.do(it, who)
+					it.Assignment.Started = append(it.Assignment.Started, who)
+				}
+			}
+		}
+		for _, p := range []trust.PartnerID{c.a, c.b} {
+			_, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, progress.CheckIn{ID: mustNew[progress.CheckIn](b, c.ids), Partner: p, Trust: ptr(6)}, nil)
+			require.NoError(b, err)
+		}
+		c.clock.Advance(24 * time.Hour)
+	}
+	return c
+}
+
+// BenchmarkPlan measures Plan on journeys with 200 and 2,000 events of
+// history. The engine keeps its folds current, so the two must cost about
+// the same: Plan never replays history.
+func BenchmarkPlan(b *testing.B) {
+	for _, n := range []int{200, 2000} {
+		b.Run(fmt.Sprintf("history=%d", n), func(b *testing.B) {
+			c := journeyWithHistory(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := c.eng.Plan(c.ctx, c.rel.ID, c.a); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRecord measures recording check-ins through the engine on the
+// in-memory store and on the durable file store (fsync before each
+// acknowledgement), reporting events per second.
+func BenchmarkRecord(b *testing.B) {
+	stores := map[string]func(b *testing.B) store.Store{
+		"memory": func(*testing.B) store.Store { return store.NewMemory() },
+		"file-fsync": func(b *testing.B) store.Store {
+			f, err := store.OpenFile(b.TempDir(), store.FileOptions{})
+			require.NoError(b, err)
+			b.Cleanup(func() { _ = f.Close() })
+			return f
+		},
+	}
+	for _, name := range []string{"memory", "file-fsync"} {
+		b.Run(name, func(b *testing.B) {
+			c := newCouple(b, trust.DefaultProfile(), stores[name](b), 12)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				p := c.rel.Partners[i%2].ID
+				if _, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, progress.CheckIn{ID: mustNew[progress.CheckIn](b, c.ids), Partner: p, Trust: ptr(i % 11)}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

@@ -1,0 +1,287 @@
+package exercise
+
+import (
+	"context"
+	"encoding/binary"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/trust"
+)
+
+// PlanItem is one assignment in a viewer's plan, with the exercise it
+// assigns and why.
+type PlanItem struct {
+	// Assignment is the assignment, with its due window and status.
+	Assignment Assignment `json:"assignment"`
+	// Title and Minutes come from the exercise.
+	Title   string `json:"title"`
+	Minutes int    `json:"minutes"`
+	// Mode is together, separate_then_reveal or solo.
+	Mode Mode `json:"mode"`
+	// Reason says why it was proposed.
+	Reason string `json:"reason"`
+	// DueNow is true while now is inside the due window.
+	DueNow bool `json:"due_now"`
+}
+
+// Plan is what a partner has to do: open assignments visible to them, in due
+// order. While joint work is paused it holds only their own solo work, and
+// says so without saying why.
+type Plan struct {
+	// Now is the instant the plan was made for.
+	Now time.Time `json:"now"`
+	// Phase is the journey's current phase key.
+	Phase string `json:"phase"`
+	// JointWorkPaused is true while joint work is paused.
+	JointWorkPaused bool `json:"joint_work_paused"`
+	// Items are the assignments, soonest first.
+	Items []PlanItem `json:"items"`
+}
+
+// Plan brings a journey up to date at the engine's current time and returns
+// the plan of one partner. Bringing up to date means: assignments whose due
+// window has passed expire (never counting against anyone), transparency
+// terms past their sunset lapse, the phase advances if every gate is met, and
+// the scheduler's new proposals become assignments. All of it is written as
+// events in one atomic append; the folded state is kept current, so Plan
+// costs the same however long the journey's history is.
+func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID) (Plan, error) {
+	var out Plan
+	_, err := e.commit(ctx, rel, "", func(st *journeyState, now time.Time) ([]draft, error) {
+		if !st.journey.Relationship().Has(partner) {
+			return nil, &trust.TransitionError{Pkg: "exercise", Event: "plan", Reason: "the viewer is not a partner in this relationship", Cause: trust.ErrForbidden}
+		}
+		return e.planDrafts(st, now)
+	})
+	if err != nil {
+		return Plan{}, err
+	}
+	st, err := e.state(ctx, rel)
+	if err != nil {
+		return Plan{}, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	now := e.clock.Now().UTC()
+	out = Plan{Now: now, Phase: st.journey.Phase().Key, JointWorkPaused: st.journey.JointWorkPaused()}
+	for _, a := range st.assign.Open() {
+		if !a.Has(partner) {
+			continue
+		}
+		ex, ok := e.catalogue.Lookup(a.Exercise)
+		if !ok {
+			continue
+		}
+		if out.JointWorkPaused && ex.Mode.Joint() {
+			continue
+		}
+		out.Items = append(out.Items, PlanItem{Assignment: a, Title: ex.Title, Minutes: ex.Minutes, Mode: ex.Mode,
+			Reason: a.Reason, DueNow: !now.Before(a.DueStart) && now.Before(a.DueEnd)})
+	}
+	sort.SliceStable(out.Items, func(i, j int) bool { return out.Items[i].Assignment.DueStart.Before(out.Items[j].Assignment.DueStart) })
+	return out, nil
+}
+
+// planDrafts expires what is overdue and turns the scheduler's proposals into
+// assignment events.
+func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
+	var drafts []draft
+	for _, a := range st.assign.Expirable(now) {
+		drafts = append(drafts, draft{cmd: Command{Actor: trust.SystemActor, Visibility: LifecycleVisibility(a.Solo()),
+			Data: &AssignmentExpired{Assignment: a.ID, Participants: a.Participants}}})
+	}
+	proposals, err := e.scheduler.Propose(e.snapshot(st, now))
+	if err != nil {
+		return nil, err
+	}
+	open := map[string]bool{}
+	for _, a := range st.assign.Open() {
+		if a.DueEnd.IsZero() || now.Before(a.DueEnd) {
+			open[a.Exercise+"|"+participantsKey(a.Participants)] = true
+		}
+	}
+	for _, p := range proposals {
+		k := p.Exercise + "|" + participantsKey(p.Participants)
+		if open[k] {
+			continue
+		}
+		open[k] = true
+		id, err := trust.NewID[Assignment](e.ids)
+		if err != nil {
+			return nil, err
+		}
+		if p.Scheduler == "" {
+			p.Scheduler = e.scheduler.Name()
+		}
+		proposed := p.Payload(id)
+		vis := p.Visibility()
+		drafts = append(drafts,
+			draft{cmd: Command{Actor: trust.SystemActor, Visibility: vis, Data: &proposed}},
+			draft{cmd: Command{Actor: trust.SystemActor, Visibility: vis, Data: &AssignmentScheduled{Assignment: id,
+				Participants: proposed.Participants, DueStart: proposed.DueStart, DueEnd: proposed.DueEnd}}})
+	}
+	return drafts, nil
+}
+
+func participantsKey(ps []trust.PartnerID) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	sort.Strings(s)
+	out := ""
+	for _, x := range s {
+		out += x
+	}
+	return out
+}
+
+// snapshot builds the scheduler's read-only view of the journey from the
+// folded state: nothing here walks the history.
+func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
+	j := st.journey
+	rel := j.Relationship()
+	loc, _ := rel.Location()
+	var stepped []trust.PartnerID
+	for _, p := range rel.Partners {
+		if a, ok := j.Commitment(p.ID); ok && a == trust.CommitNo {
+			stepped = append(stepped, p.ID)
+		}
+	}
+	ongoing := false
+	for _, b := range j.Breaches() {
+		ongoing = ongoing || b.Ongoing
+	}
+	var occ []Occurrence
+	for _, o := range st.book.Due(now, e.horizon) {
+		ritual := ritualOf(st.book, o)
+		if ritual == "" {
+			continue
+		}
+		a := uuid.UUID(o.Agreement)
+		title := ""
+		if r, ok := st.book.Agreement(o.Agreement); ok {
+			title = r.Current().Title
+		}
+		occ = append(occ, Occurrence{Agreement: a, AgreementTitle: title, Term: o.Term.String(), Ritual: ritual, Start: o.Start, End: o.GraceEnd})
+	}
+	var seed [8]byte
+	copy(seed[:], rel.ID[:8])
+	return Snapshot{
+		Now: now, TimeZone: rel.TimeZone, Location: loc,
+		Seed:         binary.LittleEndian.Uint64(seed[:]) ^ uint64(now.Unix()/86400),
+		Relationship: rel.ID, Partners: [2]trust.PartnerID{rel.Partners[0].ID, rel.Partners[1].ID},
+		Profile: j.Profile().Key, Phase: j.Phase().Key, PhaseSince: j.PhaseSince(),
+		Gates:           GatesFrom(j.Gates(now), j.JointWorkPaused()),
+		JointWorkPaused: j.JointWorkPaused(), Alignment: j.Alignment(), SteppedBack: stepped,
+		BreachOngoing: ongoing, Occurrences: occ,
+		History: st.assign.History(), Recent: st.assign.Recent(now),
+		Signals:   Signals{LastSetback: st.signals.lastSetback, Setbacks: st.signals.setbacks},
+		Catalogue: e.catalogue,
+	}
+}
+
+// ritualOf names the catalogue ritual an agreement occurrence is carried out
+// by: the term's own ritual key when it has one.
+func ritualOf(b *agreement.Book, o agreement.Occurrence) string {
+	r, ok := b.Agreement(o.Agreement)
+	if !ok {
+		return ""
+	}
+	t, ok := r.Current().Term(o.Term)
+	if !ok {
+		return ""
+	}
+	return t.Ritual
+}
+
+// StartAssignment records a participant starting an assignment. A joint
+// assignment cannot start while joint work is paused.
+func (e *Engine) StartAssignment(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID, id AssignmentID, opts ...Opt) (trust.Event, error) {
+	return e.do(ctx, rel, trust.PartnerActor(partner), &AssignmentStarted{Assignment: id, Partner: partner}, opts)
+}
+
+// AnswerStep records a participant's written answer to one step. Its
+// visibility follows the step: sealed steps stay hidden until both answered.
+func (e *Engine) AnswerStep(ctx context.Context, rel trust.RelationshipID, a StepAnswered, opts ...Opt) (trust.Event, error) {
+	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
+}
+
+// CompleteAssignment records one participant's outcome. A joint assignment's
+// reflections are sealed until both completed; a solo one's are private.
+func (e *Engine) CompleteAssignment(ctx context.Context, rel trust.RelationshipID, c AssignmentCompleted, opts ...Opt) (trust.Event, error) {
+	return e.do(ctx, rel, trust.PartnerActor(c.Partner), &c, opts)
+}
+
+// SkipAssignment records a participant skipping an assignment, with a reason.
+// A skip never counts against anyone; the next plan adapts.
+func (e *Engine) SkipAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSkipped, opts ...Opt) (trust.Event, error) {
+	return e.do(ctx, rel, trust.PartnerActor(s.Partner), &s, opts)
+}
+
+// SnoozeAssignment moves an assignment's due window later.
+func (e *Engine) SnoozeAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSnoozed, opts ...Opt) (trust.Event, error) {
+	return e.do(ctx, rel, trust.PartnerActor(s.Partner), &s, opts)
+}
+
+// defaultVisibility fills the visibility (and seal key) of exercise events the
+// caller left unset, from the assignment and its exercise: lifecycle events
+// are private for a solo assignment and shared for a joint one; step answers
+// follow the step's answer mode; reflections on a joint assignment are sealed
+// until both completed.
+func (e *Engine) defaultVisibility(st *journeyState, cmd *Command) {
+	if cmd.Visibility != "" {
+		return
+	}
+	var id AssignmentID
+	switch d := cmd.Data.(type) {
+	case *AssignmentStarted:
+		id = d.Assignment
+	case *AssignmentSkipped:
+		id = d.Assignment
+	case *AssignmentSnoozed:
+		id = d.Assignment
+	case *AssignmentScheduled:
+		id = d.Assignment
+	case *AssignmentExpired:
+		id = d.Assignment
+	case *AssignmentCompleted:
+		if a, ok := st.assign.Get(d.Assignment); ok {
+			if a.Solo() {
+				cmd.Visibility = trust.Private
+			} else {
+				cmd.Visibility, cmd.SealKey = trust.Sealed, OutcomeSealKey(a.ID)
+			}
+		}
+		return
+	case *StepAnswered:
+		a, ok := st.assign.Get(d.Assignment)
+		if !ok {
+			return
+		}
+		ex, ok := e.catalogue.Lookup(a.Exercise)
+		if !ok {
+			return
+		}
+		if step, ok := ex.Step(d.Step); ok {
+			switch step.Answer {
+			case AnswerSealed:
+				cmd.Visibility, cmd.SealKey = trust.Sealed, StepSealKey(a.ID, d.Step)
+			case AnswerPrivate:
+				cmd.Visibility = trust.Private
+			default:
+				cmd.Visibility = trust.Shared
+			}
+		}
+		return
+	default:
+		return
+	}
+	if a, ok := st.assign.Get(id); ok {
+		cmd.Visibility = LifecycleVisibility(a.Solo())
+	}
+}

@@ -1,0 +1,155 @@
+package exercise
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/mendkit/mend/trust"
+)
+
+// ReminderPolicy says when the engine may remind a partner of an assignment:
+// never inside the partner's quiet hours (in the relationship's time zone),
+// at most MaxPerDay reminders a local day, and at least MinGapMinutes apart.
+// Reminders are invitations, never guilt: their wording never mentions a
+// missed exercise, a streak or the other partner's progress.
+type ReminderPolicy struct {
+	// QuietStart and QuietEnd bound the quiet hours as local "HH:MM"; the
+	// window may cross midnight ("21:30" to "08:00").
+	QuietStart string `json:"quiet_start"`
+	QuietEnd   string `json:"quiet_end"`
+	// MaxPerDay caps reminders per partner per local day.
+	MaxPerDay int `json:"max_per_day"`
+	// MinGapMinutes is the least time between two reminders to one partner.
+	MinGapMinutes int `json:"min_gap_minutes"`
+}
+
+// DefaultReminderPolicy is quiet from 21:30 to 08:00, two reminders a day at
+// most, four hours apart.
+func DefaultReminderPolicy() ReminderPolicy {
+	return ReminderPolicy{QuietStart: "21:30", QuietEnd: "08:00", MaxPerDay: 2, MinGapMinutes: 240}
+}
+
+// Validate checks the policy.
+func (p ReminderPolicy) Validate() error {
+	if _, err := clockMinutes(p.QuietStart); err != nil {
+		return trust.InvalidIn("exercise", "reminders.quiet_start", "%v", err)
+	}
+	if _, err := clockMinutes(p.QuietEnd); err != nil {
+		return trust.InvalidIn("exercise", "reminders.quiet_end", "%v", err)
+	}
+	if p.MaxPerDay < 0 || p.MaxPerDay > 24 {
+		return trust.InvalidIn("exercise", "reminders.max_per_day", "must be between 0 and 24")
+	}
+	if p.MinGapMinutes < 0 || p.MinGapMinutes > 24*60 {
+		return trust.InvalidIn("exercise", "reminders.min_gap_minutes", "must be between 0 and 1440")
+	}
+	return nil
+}
+
+// Quiet reports whether t falls in the quiet hours in loc.
+func (p ReminderPolicy) Quiet(t time.Time, loc *time.Location) bool {
+	start, _ := clockMinutes(p.QuietStart)
+	end, _ := clockMinutes(p.QuietEnd)
+	local := t.In(loc)
+	m := local.Hour()*60 + local.Minute()
+	if start == end {
+		return false
+	}
+	if start < end {
+		return m >= start && m < end
+	}
+	return m >= start || m < end
+}
+
+// allows reports whether a reminder may go out at now given the times of the
+// reminders already sent to the same partner.
+func (p ReminderPolicy) allows(now time.Time, loc *time.Location, sent []time.Time) bool {
+	if p.MaxPerDay == 0 || p.Quiet(now, loc) {
+		return false
+	}
+	day := now.In(loc).Format(time.DateOnly)
+	today := 0
+	for _, s := range sent {
+		if now.Sub(s) < time.Duration(p.MinGapMinutes)*time.Minute && !s.After(now) {
+			return false
+		}
+		if s.In(loc).Format(time.DateOnly) == day {
+			today++
+		}
+	}
+	return today < p.MaxPerDay
+}
+
+func clockMinutes(s string) (int, error) {
+	var h, m int
+	if len(s) != 5 || s[2] != ':' {
+		return 0, fmt.Errorf("%q is not a local time \"HH:MM\"", s)
+	}
+	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h > 23 || m > 59 {
+		return 0, fmt.Errorf("%q is not a local time \"HH:MM\"", s)
+	}
+	return h*60 + m, nil
+}
+
+// reminderText is the invitation for an exercise: warm, specific, and free of
+// any reference to what was missed.
+func reminderText(title string, minutes int, solo bool) string {
+	if solo {
+		return fmt.Sprintf("When you have %d minutes to yourself, %q is ready for you.", minutes, title)
+	}
+	return fmt.Sprintf("%q is ready when you both have about %d minutes together.", title, minutes)
+}
+
+// Reminder is one invitation to a partner.
+type Reminder struct {
+	// Partner is who is reminded.
+	Partner trust.PartnerID `json:"partner"`
+	// Assignment is the assignment the reminder invites to.
+	Assignment AssignmentID `json:"assignment"`
+	// Message is the text to show: an invitation, never a guilt message.
+	Message string `json:"message"`
+	// At is when the reminder is due, in UTC.
+	At time.Time `json:"at"`
+}
+
+// RemindersDue returns the reminders to send a partner now, under the
+// engine's [ReminderPolicy]: at most one at a time, for the soonest assignment
+// due now that the partner has not started, never in quiet hours, never more
+// than the daily cap, never for joint work while it is paused, and never
+// about anything but an assignment (a safety flag is never notified). Sending
+// is the app's job; the engine remembers what it returned so the rate limit
+// holds (in memory: an engine restart forgets it).
+func (e *Engine) RemindersDue(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID) ([]Reminder, error) {
+	plan, err := e.Plan(ctx, rel, partner)
+	if err != nil {
+		return nil, err
+	}
+	st, err := e.state(ctx, rel)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	loc, err := st.journey.Relationship().Location()
+	if err != nil {
+		return nil, err
+	}
+	now := plan.Now
+	if !e.reminders.allows(now, loc, st.reminded[partner]) {
+		return nil, nil
+	}
+	for _, it := range plan.Items {
+		if !it.DueNow || slices.Contains(it.Assignment.Started, partner) {
+			continue
+		}
+		st.reminded[partner] = append(st.reminded[partner], now)
+		if n := len(st.reminded[partner]); n > 64 {
+			st.reminded[partner] = st.reminded[partner][n-64:]
+		}
+		return []Reminder{{Partner: partner, Assignment: it.Assignment.ID, At: now,
+			Message: reminderText(it.Title, it.Minutes, it.Mode == Solo)}}, nil
+	}
+	return nil, nil
+}

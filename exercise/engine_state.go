@@ -1,0 +1,150 @@
+package exercise
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/progress"
+	"github.com/mendkit/mend/trust"
+)
+
+// journeyState is the engine's folded copy of one journey. Every fold is
+// kept up to date event by event, so no command replays history.
+type journeyState struct {
+	mu       sync.Mutex
+	rel      trust.RelationshipID
+	seq      trust.Sequence
+	journey  *trust.Journey
+	book     *agreement.Book
+	assign   *Assignments
+	signals  signalState
+	eventIDs map[trust.EventID]trust.Sequence
+	reminded map[trust.PartnerID][]time.Time
+	stale    bool
+}
+
+// signalState keeps the progress signals the schedulers read, updated in O(1)
+// per event: setbacks from new disclosures, broken agreement terms,
+// regressions and sharp drops in a partner's check-in trust. Safety flags are
+// never signals: nothing a scheduler reads may hint at one.
+type signalState struct {
+	setbacks    int
+	lastSetback time.Time
+	breaches    int
+	level       map[trust.PartnerID]float64
+}
+
+// dropThreshold is how far below a partner's smoothed trust a check-in must
+// fall to count as a setback; smoothing gives the newest check-in a quarter
+// of the weight, about a one-week half-life for daily check-ins.
+const (
+	dropThreshold = 2.0
+	levelWeight   = 0.25
+)
+
+func (s *signalState) observe(e trust.Event) {
+	switch d := e.Data.(type) {
+	case *trust.Breach:
+		s.breaches++
+		if s.breaches > 1 {
+			s.setback(e.Time)
+		}
+	case *agreement.TermBroken:
+		s.setback(e.Time)
+	case *trust.PhaseChange:
+		if d.Direction == trust.Regressed {
+			s.setback(e.Time)
+		}
+	case *progress.CheckIn:
+		if d.Trust == nil {
+			return
+		}
+		v := float64(*d.Trust)
+		if s.level == nil {
+			s.level = map[trust.PartnerID]float64{}
+		}
+		lvl, ok := s.level[d.Partner]
+		if ok && v <= lvl-dropThreshold {
+			s.setback(e.Time)
+		}
+		if !ok {
+			lvl = v
+		}
+		s.level[d.Partner] = lvl + levelWeight*(v-lvl)
+	}
+}
+
+func (s *signalState) setback(t time.Time) {
+	s.setbacks++
+	if t.After(s.lastSetback) {
+		s.lastSetback = t
+	}
+}
+
+func (s signalState) clone() signalState {
+	c := s
+	if s.level != nil {
+		c.level = make(map[trust.PartnerID]float64, len(s.level))
+		for k, v := range s.level {
+			c.level[k] = v
+		}
+	}
+	return c
+}
+
+// start folds the first event of a journey.
+func (st *journeyState) start(first trust.Event, cat *Catalogue) error {
+	j, err := trust.NewJourney(first)
+	if err != nil {
+		return err
+	}
+	assign, err := NewAssignments(j.Relationship(), cat)
+	if err != nil {
+		return err
+	}
+	st.journey = j
+	st.book = agreement.NewBook(j.Relationship())
+	st.assign = assign
+	st.seq = first.Sequence
+	st.eventIDs = map[trust.EventID]trust.Sequence{first.ID: first.Sequence}
+	st.reminded = map[trust.PartnerID][]time.Time{}
+	st.signals = signalState{}
+	return nil
+}
+
+// check asks every fold whether e may be applied next.
+func (st *journeyState) check(e trust.Event) error {
+	if _, dup := st.eventIDs[e.ID]; dup {
+		return fmt.Errorf("exercise: event %s is already in the journey: %w", e.ID, trust.ErrConflict)
+	}
+	if err := st.journey.Check(e); err != nil {
+		return err
+	}
+	if err := st.book.Check(e); err != nil {
+		return err
+	}
+	return st.assign.Check(e)
+}
+
+// apply checks e against every fold, then applies it to all of them.
+func (st *journeyState) apply(e trust.Event) error {
+	if err := st.check(e); err != nil {
+		return err
+	}
+	if err := st.journey.Apply(e); err != nil {
+		return err
+	}
+	if err := st.book.Apply(e); err != nil {
+		return err
+	}
+	if err := st.assign.Apply(e); err != nil {
+		return err
+	}
+	st.signals.observe(e)
+	st.eventIDs[e.ID] = e.Sequence
+	st.seq = e.Sequence
+	return nil
+}
+

@@ -1,0 +1,71 @@
+// Package progress makes the slow work of rebuilding trust visible and
+// measurable: progress has setbacks, and it is judged by steady movement over
+// time, not by perfection. When a couple stays stuck, it says so and points
+// to professional help, as information with its reasons, never a diagnosis.
+//
+// # Timeline
+//
+// A journey is one append-only stream of [trust.Event] envelopes. [Timeline]
+// holds it in memory: appends are ordered by sequence and idempotent by event
+// ID, and reads go through a [trust.Viewer], filtered by [trust.Access] (shared
+// entries, a partner's own private entries, sealed answers once both partners
+// answered, and for a professional what the partners consented to share).
+// [WriteJSONL] and [ReadJSONL] (or [JSONLWriter] and [JSONLReader]) stream a
+// journey as JSON Lines; apps' own event types round-trip untouched.
+//
+// # Check-ins
+//
+// A [CheckIn] ("progress.checkin_recorded") is one partner's trust today
+// (0–10), how safe and how close they feel, a few feeling words and optional
+// answers to outcome instruments; any item may be skipped. Its day is the
+// local date in the relationship's time zone. Its private part, a
+// [CheckInNote], carries the partner's note and screening answers and can
+// only ever be private or shared with a consented professional. Build both
+// with [Entry.Split] or [CheckInEvents]. Instruments (CSI-4, the mend trust
+// pulse, keys for the Dyadic Trust Scale, the Rempel–Holmes–Zanna Trust Scale
+// and TRIM-18, PHQ-2 and GAD-2) live in package
+// github.com/mendkit/mend/progress/instrument.
+//
+// # Analysis
+//
+// An [Analyzer] is fed the stream one event at a time and answers, for any
+// viewer and moment, with an [Analysis] built only from what that viewer may
+// see: per partner, the trust trend (a smoothed level and a weekly slope) and
+// the reliable change from baseline (Jacobson & Truax), kept apart from
+// activity (weeks shown up, counted forgivingly: a gap never wipes the count
+// and a return after a long gap is welcomed back; exercise adherence); the
+// gap between the partners' trust; setbacks (a sharp drop from the recent
+// level, a new disclosure, a broken agreement term, a safety flag) with the
+// time to recover from each; milestones; and the time spent in each phase.
+// [Analysis.Signals] gives schedulers each partner's inputs. The work is
+// linear in the number of events.
+//
+// # Professional help
+//
+// [Recommend] turns an analysis into suggestions with reasons: an active
+// safety flag routes only to crisis and individual support, signs of
+// individual distress to individual therapy first, a mixed commitment to
+// discernment counselling, and stalled progress to couples therapy with the
+// modalities whose signs apply. A [Directory] ([MemoryDirectory]) matches
+// professionals by modality, language, format and availability; crisis
+// resources are data the integrator supplies per locale ([CrisisDirectory]).
+//
+// # Reports
+//
+// [BuildReport] produces a [Report] for a viewer: JSON with a published
+// schema, a plain-text summary a couple can read ([Report.Text]) and an SVG
+// chart ([Report.SVG]). Same inputs, same bytes.
+//
+// # Privacy and safety
+//
+// Analysis, reports and recommendations are always for a viewer and use only
+// what [trust.Access] lets that viewer see. One partner's report never shows
+// the other partner's private notes, private commitment answers, unrevealed
+// sealed answers or safety flags; a safety setback appears only in its
+// raiser's own view and that of a professional they consented to share safety
+// data with. Cut-off labels of instruments are never shown to a couple.
+//
+// Event types of package agreement and exercise are read by their type
+// strings ("agreement.term_broken", "exercise.assignment_completed", …), so
+// progress does not depend on those packages.
+package progress

@@ -1,0 +1,99 @@
+package progress_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mendkit/mend/progress"
+	"github.com/mendkit/mend/trust"
+)
+
+// t0 is the fixed start of every test journey: Monday 2 March 2026, 09:00 UTC.
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func day(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+
+// journey builds a valid event stream with deterministic IDs.
+type journey struct {
+	t      testing.TB
+	ids    trust.IDSource
+	rel    trust.Relationship
+	seq    trust.Sequence
+	events []trust.Event
+	A, B   trust.PartnerID
+	pro    trust.ProfessionalID
+}
+
+func newJourney(t testing.TB, seed uint64) *journey {
+	t.Helper()
+	ids := trust.SeededIDs(seed)
+	j := &journey{t: t, ids: ids}
+	j.A = mustID[trust.Partner](t, ids)
+	j.B = mustID[trust.Partner](t, ids)
+	j.pro = mustID[trust.Professional](t, ids)
+	j.rel = trust.Relationship{ID: mustID[trust.Relationship](t, ids),
+		Partners: [2]trust.Partner{{ID: j.A, DisplayName: "Sam", Locale: "en-GB"}, {ID: j.B, DisplayName: "Alex", Locale: "en-GB"}},
+		TimeZone: "Europe/London", Started: t0}
+	j.add(&trust.JourneyStarted{Relationship: j.rel, Profile: trust.DefaultProfile()}, t0, trust.SystemActor, "", "")
+	return j
+}
+
+func mustID[T any](t testing.TB, src trust.IDSource) trust.ID[T] {
+	t.Helper()
+	id, err := trust.NewID[T](src)
+	require.NoError(t, err)
+	return id
+}
+
+func (j *journey) add(p trust.Payload, at time.Time, actor trust.Actor, vis trust.Visibility, seal string) trust.Event {
+	j.t.Helper()
+	j.seq++
+	e, err := trust.NewEvent(p, trust.Header{ID: mustID[trust.Event](j.t, j.ids), Relationship: j.rel.ID, Sequence: j.seq,
+		Time: at, Recorded: at, Actor: actor, Visibility: vis, SealKey: seal})
+	require.NoError(j.t, err)
+	j.events = append(j.events, e)
+	return e
+}
+
+func (j *journey) checkIn(p trust.PartnerID, at time.Time, trustVal int, vis trust.Visibility, seal string) trust.Event {
+	j.t.Helper()
+	v := trustVal
+	c := &progress.CheckIn{ID: mustID[progress.CheckIn](j.t, j.ids), Partner: p, Day: progress.LocalDay(at, london(j.t)), Trust: &v}
+	return j.add(c, at, trust.PartnerActor(p), vis, seal)
+}
+
+func (j *journey) note(p trust.PartnerID, at time.Time, text string, vis trust.Visibility) trust.Event {
+	j.t.Helper()
+	return j.add(&progress.CheckInNote{CheckIn: mustID[progress.CheckIn](j.t, j.ids), Partner: p, Note: text}, at, trust.PartnerActor(p), vis, "")
+}
+
+func (j *journey) raw(typ string, at time.Time, actor trust.Actor, data string) trust.Event {
+	j.t.Helper()
+	return j.add(&trust.RawPayload{Type: typ, JSON: []byte(data)}, at, actor, trust.Shared, "")
+}
+
+func (j *journey) breach(at time.Time) trust.BreachID {
+	j.t.Helper()
+	id := mustID[trust.Breach](j.t, j.ids)
+	j.add(&trust.Breach{ID: id, Kind: "deception", Severity: "serious", Happened: trust.TimeRange{Start: at.Add(-72 * time.Hour)},
+		CameToLight: trust.TimeRange{Start: at}, Discovery: "disclosed", RevealedBy: j.A, CausedBy: j.A}, at, trust.PartnerActor(j.A), "", "")
+	return id
+}
+
+func (j *journey) safetyFlag(p trust.PartnerID, at time.Time) trust.SafetyFlagID {
+	j.t.Helper()
+	id := mustID[trust.SafetyFlag](j.t, j.ids)
+	j.add(&trust.SafetyFlag{ID: id, Partner: p, Kinds: []trust.SafetyKind{trust.SafetyFear}, Note: "private worry"}, at, trust.PartnerActor(p), trust.Private, "")
+	return id
+}
+
+func london(t testing.TB) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	return loc
+}
+
+func intp(v int) *int { return &v }

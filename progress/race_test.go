@@ -1,0 +1,5 @@
+//go:build race
+
+package progress_test
+
+const raceEnabled = true

@@ -1,0 +1,67 @@
+package progress
+
+import (
+	"embed"
+
+	"github.com/mendkit/mend/trust"
+)
+
+// Event types of the progress package. Each has one payload type and one
+// JSON Schema, named by the event's dataschema.
+const (
+	// TypeCheckInRecorded is a partner's check-in. Journey gates count it.
+	TypeCheckInRecorded = "progress.checkin_recorded"
+	// TypeCheckInNoteRecorded is the private part of a check-in: a note and
+	// private answers (screens). It is only ever private or shared with a
+	// professional the partner consented to.
+	TypeCheckInNoteRecorded = "progress.checkin_note_recorded"
+)
+
+// Event types of other packages that progress reads by their type strings.
+// progress does not import those packages; it matches their events by type.
+const (
+	TypeAgreementActivated  = "agreement.activated"
+	TypeAgreementSigned     = "agreement.signed"
+	TypeAgreementAmended    = "agreement.amended"
+	TypeAgreementRetired    = "agreement.retired"
+	TypeAgreementTermBroken = "agreement.term_broken"
+	TypeOccurrenceKept      = "agreement.occurrence_kept"
+	TypeOccurrenceMissed    = "agreement.occurrence_missed"
+	TypeAssignmentCompleted = "exercise.assignment_completed"
+	TypeAssignmentSkipped   = "exercise.assignment_skipped"
+	pkgName                 = "progress"
+	checkInNoteMaxRunes     = 4000
+	feelingMaxRunes         = 40
+	maxFeelings             = 12
+	maxAnswersPerCheckIn    = 12
+)
+
+// CheckInID names a check-in.
+type CheckInID = trust.ID[CheckIn]
+
+func init() {
+	trust.MustRegisterEventType(trust.EventSpec{
+		Type: TypeCheckInRecorded, New: func() trust.Payload { return new(CheckIn) },
+		Schema:       trust.SchemaID(pkgName, "checkin", "1.0"),
+		Visibilities: []trust.Visibility{trust.Shared, trust.Private, trust.Sealed, trust.WithProfessional},
+	})
+	trust.MustRegisterEventType(trust.EventSpec{
+		Type: TypeCheckInNoteRecorded, New: func() trust.Payload { return new(CheckInNote) },
+		Schema:       trust.SchemaID(pkgName, "checkin-note", "1.0"),
+		Visibilities: []trust.Visibility{trust.Private, trust.WithProfessional},
+	})
+}
+
+//go:embed schemas/*.json
+var schemaFS embed.FS
+
+// Schemas lists the JSON Schemas the progress package publishes: the two
+// event payloads, the instrument definition, response and score, the
+// analysis, recommendations and the report.
+func Schemas() []trust.Schema {
+	s, err := trust.LoadSchemas(pkgName, schemaFS, "schemas")
+	if err != nil {
+		panic("progress: embedded schemas: " + err.Error())
+	}
+	return s
+}
