@@ -347,4 +347,3 @@ func (e *Engine) load(ctx context.Context, st *journeyState) error {
 	}
 	return nil
 }
-

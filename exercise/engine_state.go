@@ -147,4 +147,3 @@ func (st *journeyState) apply(e trust.Event) error {
 	st.seq = e.Sequence
 	return nil
 }
-

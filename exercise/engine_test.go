@@ -341,7 +341,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 		field string
 		is    error
 	}{
-		{"missing data", func() error { _, err := c.eng.Do(c.ctx, c.rel.ID, exercise.Command{Actor: trust.PartnerActor(c.a)}); return err }, "data", trust.ErrInvalid},
+		{"missing data", func() error {
+			_, err := c.eng.Do(c.ctx, c.rel.ID, exercise.Command{Actor: trust.PartnerActor(c.a)})
+			return err
+		}, "data", trust.ErrInvalid},
 		{"bad trust value", func() error {
 			_, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, progress.CheckIn{ID: mustNew[progress.CheckIn](t, c.ids), Partner: c.a, Trust: ptr(11)}, nil)
 			return err
