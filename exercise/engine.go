@@ -159,7 +159,7 @@ type draft struct {
 	cmd Command
 }
 
-const maxRetries = 5
+const maxRetries = 32
 
 // errStale marks a cached journey that no longer matches the store: it is
 // dropped and reloaded.

@@ -114,10 +114,22 @@ func (st *journeyState) start(first trust.Event, cat *Catalogue) error {
 	return nil
 }
 
+// pausedAgreementWork lists the agreement events that are joint work and
+// wait while joint work is paused. Revoking transparency, retiring an
+// agreement and reporting on occurrences never wait: they can only reduce
+// what one partner asks of the other.
+var pausedAgreementWork = map[string]bool{
+	agreement.TypeProposed: true, agreement.TypeSigned: true, agreement.TypeActivated: true,
+	agreement.TypeReviewStarted: true, agreement.TypeAmended: true,
+}
+
 // check asks every fold whether e may be applied next.
 func (st *journeyState) check(e trust.Event) error {
 	if _, dup := st.eventIDs[e.ID]; dup {
 		return fmt.Errorf("exercise: event %s is already in the journey: %w", e.ID, trust.ErrConflict)
+	}
+	if pausedAgreementWork[e.Type] && st.journey.JointWorkPaused() {
+		return &trust.TransitionError{Pkg: "exercise", Event: e.Type, Reason: "joint work is paused", Cause: trust.ErrPausedForSafety}
 	}
 	if err := st.journey.Check(e); err != nil {
 		return err
