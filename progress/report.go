@@ -132,7 +132,11 @@ func (r Report) Text() string {
 		b.WriteString("- No trust ratings yet.\n")
 	}
 	if g := an.Gap; g != nil {
-		fmt.Fprintf(&b, "- Your trust levels are %s points apart", num(g.Latest))
+		unit := "points"
+		if num(g.Latest) == "1" {
+			unit = "point"
+		}
+		fmt.Fprintf(&b, "- Your trust levels are %s %s apart", num(g.Latest), unit)
 		if g.Persistent {
 			fmt.Fprintf(&b, ", and have been far apart for %d days", g.Days)
 		}

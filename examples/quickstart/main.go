@@ -1,174 +1,300 @@
-// Command quickstart walks one couple through the start of a journey with
-// mend's trust package: a breach, both partners' accounts, an acknowledgement
-// and its answer, a needs request, and the journey's phase and gates. It is
-// deterministic: the same run prints the same text.
+// Command quickstart tells one couple's first twelve weeks with mend, driven
+// through the exercise engine on a simulated clock: a breach and both
+// partners' accounts, an acknowledgement that lands on its second round, needs
+// asked for and answered, an agreement with a weekly check-in and a Friday date
+// night, daily check-ins and the exercises the scheduler plans, a setback and
+// its recovery, then the progress report, its trend, a recommendation and an
+// SVG chart written to a file. The run is deterministic: the same program
+// prints the same story and writes the same bytes.
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
 
 func main() {
-	if err := run(); err != nil {
+	out := flag.String("chart", filepath.Join(os.TempDir(), "mend-quickstart-chart.svg"), "where to write the SVG chart")
+	flag.Parse()
+	if err := run(context.Background(), *out); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-type journal struct {
-	ids    trust.IDSource
-	clock  *trust.ManualClock
-	rel    trust.Relationship
-	events []trust.Event
-	j      *trust.Journey
+type story struct {
+	ctx   context.Context
+	eng   *exercise.Engine
+	clock *trust.ManualClock
+	ids   trust.IDSource
+	rel   trust.Relationship
+	alex  trust.PartnerID
+	sam   trust.PartnerID
+	done  map[string]int
 }
 
-func (w *journal) record(actor trust.Actor, p trust.Payload, vis trust.Visibility, seal string) error {
-	id, err := trust.NewID[trust.Event](w.ids)
+func id[T any](s *story) trust.ID[T] {
+	v, err := trust.NewID[T](s.ids)
 	if err != nil {
-		return err
+		panic(err) // a seeded source never fails
 	}
-	e, err := trust.NewEvent(p, trust.Header{ID: id, Relationship: w.rel.ID, Sequence: trust.Sequence(len(w.events) + 1),
-		Recorded: w.clock.Now(), Actor: actor, Visibility: vis, SealKey: seal})
-	if err != nil {
-		return err
-	}
-	if w.j == nil {
-		w.j, err = trust.NewJourney(e)
-	} else {
-		err = w.j.Apply(e)
-	}
-	if err != nil {
-		return err
-	}
-	w.events = append(w.events, e)
-	w.clock.Advance(6 * time.Hour)
-	return nil
+	return v
 }
 
-func run() error {
-	ids := trust.SeededIDs(2026)
-	w := &journal{ids: ids, clock: trust.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
-	alex, _ := trust.NewID[trust.Partner](ids)
-	sam, _ := trust.NewID[trust.Partner](ids)
-	relID, _ := trust.NewID[trust.Relationship](ids)
-	w.rel = trust.Relationship{ID: relID, TimeZone: "Europe/London", Started: w.clock.Now(),
-		Partners: [2]trust.Partner{{ID: alex, DisplayName: "Alex", Pronouns: "they/them"}, {ID: sam, DisplayName: "Sam", Pronouns: "she/her"}}}
-	A, S := trust.PartnerActor(alex), trust.PartnerActor(sam)
+func say(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 
-	fmt.Println("== mend quickstart: one couple, the first weeks of a journey ==")
-	if err := w.record(trust.SystemActor, &trust.JourneyStarted{Relationship: w.rel, Profile: trust.DefaultProfile()}, "", ""); err != nil {
+func (s *story) day() string { return s.clock.Now().In(time.UTC).Format("Mon 2 Jan") }
+
+func run(ctx context.Context, chartPath string) error {
+	s := &story{ctx: ctx, clock: trust.NewManualClock(time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)), ids: trust.SeededIDs(2026), done: map[string]int{}}
+	eng, err := exercise.NewEngine(exercise.Options{Clock: s.clock, IDs: s.ids})
+	if err != nil {
 		return err
 	}
-	fmt.Printf("Alex and Sam start a journey with the %q profile; phase: %s\n", w.j.Profile().Key, w.j.Phase().Title)
+	s.eng = eng
+	s.alex, s.sam = id[trust.Partner](s), id[trust.Partner](s)
+	s.rel = trust.Relationship{ID: id[trust.Relationship](s), TimeZone: "Europe/London", Started: s.clock.Now(),
+		Partners: [2]trust.Partner{{ID: s.alex, DisplayName: "Alex", Pronouns: "they/them"}, {ID: s.sam, DisplayName: "Sam", Pronouns: "she/her"}}}
 
-	breachID, _ := trust.NewID[trust.Breach](ids)
-	breach := &trust.Breach{ID: breachID, Kind: trust.BreachFinancialSecrecy, Severity: trust.SeveritySerious,
+	say("== mend quickstart: twelve weeks of one couple's journey ==")
+	say("mend is not therapy and makes no diagnosis; this is a simulated couple.")
+	if _, err := eng.StartJourney(ctx, s.rel, trust.DefaultProfile()); err != nil {
+		return err
+	}
+	say("\n%s  Alex and Sam begin, following mend's own profile (understand, acknowledge, rebuild, sustain).", s.day())
+	if err := s.firstWeek(); err != nil {
+		return err
+	}
+	for week := 1; week <= 12; week++ {
+		if err := s.week(week); err != nil {
+			return fmt.Errorf("week %d: %w", week, err)
+		}
+	}
+	return s.report(chartPath)
+}
+
+func (s *story) phase() string {
+	v, _ := s.eng.View(s.ctx, s.rel.ID, trust.PartnerViewer(s.alex))
+	return v.Phase.Title
+}
+
+func (s *story) firstWeek() error {
+	ctx, rel := s.ctx, s.rel.ID
+	breach := trust.Breach{ID: id[trust.Breach](s), Kind: trust.BreachFinancialSecrecy, Severity: trust.SeveritySerious,
 		Happened:    trust.TimeRange{Start: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), End: ptr(time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC))},
 		CameToLight: trust.TimeRange{Start: time.Date(2026, 2, 20, 19, 0, 0, 0, time.UTC)},
-		Discovery:   trust.Discovered, RevealedBy: sam, CausedBy: alex, Ongoing: true}
-	if err := w.record(S, breach, "", ""); err != nil {
+		Discovery:   trust.Discovered, RevealedBy: s.sam, CausedBy: s.alex, Ongoing: true}
+	if _, err := s.eng.RecordBreach(ctx, rel, s.sam, breach); err != nil {
 		return err
 	}
-	fmt.Printf("Sam records a breach: %s (%s), discovered, still ongoing\n", breach.Kind, breach.Severity)
-
-	seal := trust.AccountSealKey(breachID)
-	accA, _ := trust.NewID[trust.Account](ids)
-	if err := w.record(A, &trust.Account{ID: accA, Breach: breachID, Partner: alex,
-		WhatHappened: "I ran up a card debt and hid the statements for months.",
-		MyPart:       "I was ashamed and chose to hide it instead of telling Sam."}, trust.Sealed, seal); err != nil {
-		return err
-	}
-	fmt.Println("Alex writes an account, sealed: Sam sees", len(trust.Filter(w.events, trust.PartnerViewer(sam))), "entries so far")
-	accS, _ := trust.NewID[trust.Account](ids)
-	if err := w.record(S, &trust.Account{ID: accS, Breach: breachID, Partner: sam,
-		WhatHappened: "I found a letter from the bank by chance.",
-		MyPart:       "I had stopped asking about money because our talks about it always turned into fights."}, trust.Sealed, seal); err != nil {
-		return err
-	}
-	fmt.Println("Sam writes hers under the same seal: both accounts are now revealed; Alex sees", len(trust.Filter(w.events, trust.PartnerViewer(alex))), "entries")
-
-	for _, p := range []trust.PartnerID{alex, sam} {
-		if err := w.record(trust.PartnerActor(p), &trust.Commitment{Partner: p, Answer: trust.CommitYes}, "", ""); err != nil {
+	say("%s  Sam names the breach: %s, %s, discovered, still going on.", s.day(), breach.Kind, breach.Severity)
+	for _, a := range []trust.Account{
+		{ID: id[trust.Account](s), Breach: breach.ID, Partner: s.alex, WhatHappened: "I ran up a card debt and hid the statements for months.", MyPart: "I was ashamed and hid it instead of telling Sam."},
+		{ID: id[trust.Account](s), Breach: breach.ID, Partner: s.sam, WhatHappened: "I found a letter from the bank by chance.", MyPart: "I had stopped asking about money because those talks always turned into fights."},
+	} {
+		if _, err := s.eng.RecordAccount(ctx, rel, a); err != nil {
 			return err
 		}
 	}
-	fmt.Println("Both answer the commitment question privately; the couple sees only:", w.j.Alignment())
-
-	pc, err := w.j.Advance(w.clock.Now())
-	if err != nil {
-		return err
-	}
-	if err := w.record(trust.SystemActor, &pc, "", ""); err != nil {
-		return err
-	}
-	fmt.Println("Gates met; phase:", w.j.Phase().Title)
-
-	ackID, _ := trust.NewID[trust.Acknowledgement](ids)
-	if err := w.record(A, &trust.Acknowledgement{ID: ackID, Breach: breachID, Partner: alex,
-		Harm: "You learned from a stranger's letter what I should have told you.", Responsibility: "Hiding it was my decision.",
-		NoBlameShift: true, Feelings: "You feel shut out and unsure what else I keep from you.", Remorse: "I am sorry.",
-		WillChange: "We open every statement together on the first Sunday of the month.", Observable: "You will see each statement before I do."}, "", ""); err != nil {
-		return err
-	}
-	if err := w.record(S, &trust.AcknowledgementAnswer{Acknowledgement: ackID, Partner: sam, Response: trust.AckNotYet,
-		StillNeeded: "I need the card closed, not only the statements shared."}, "", ""); err != nil {
-		return err
-	}
-	rounds, accepted := w.j.AcknowledgementRounds(breachID)
-	fmt.Printf("Alex acknowledges; Sam answers \"not yet\" (rounds: %d, accepted: %v)\n", rounds, accepted)
-
-	if err := w.record(A, &trust.BreachEnded{Breach: breachID, Note: "The card is closed."}, "", ""); err != nil {
-		return err
-	}
-	ack2, _ := trust.NewID[trust.Acknowledgement](ids)
-	if err := w.record(A, &trust.Acknowledgement{ID: ack2, Breach: breachID, Partner: alex,
-		Harm: "The secrecy made our money feel unsafe to you.", Responsibility: "I kept the card and the secret.",
-		NoBlameShift: true, Feelings: "You were scared and alone with it.", Remorse: "I regret it deeply.",
-		WillChange: "The card is closed and I will tell you about any spending over 100 pounds the same day.", Observable: "Monthly statements, opened together."}, "", ""); err != nil {
-		return err
-	}
-	if err := w.record(S, &trust.AcknowledgementAnswer{Acknowledgement: ack2, Partner: sam, Response: trust.AckAccepted}, "", ""); err != nil {
-		return err
-	}
-	rounds, accepted = w.j.AcknowledgementRounds(breachID)
-	fmt.Printf("The card is closed; a second round lands (rounds: %d, accepted: %v)\n", rounds, accepted)
-
-	needID, _ := trust.NewID[trust.NeedsRequest](ids)
-	need := &trust.NeedsRequest{ID: needID, From: sam, Category: trust.NeedReassurance, Feeling: "uneasy",
-		Situation: "the weeks between statements", Need: "a five-minute money check-in every Sunday"}
-	if err := w.record(S, need, "", ""); err != nil {
-		return err
-	}
-	if err := w.record(A, &trust.NeedsAnswer{Request: needID, Partner: alex, Reply: trust.NeedsAccepted}, "", ""); err != nil {
-		return err
-	}
-	status, _ := w.j.NeedsStatus(needID)
-	fmt.Printf("Sam asks: %q -> %s\n", need.Sentence(), status)
-
-	pc, err = w.j.Advance(w.clock.Now())
-	if err != nil {
-		return err
-	}
-	if err := w.record(trust.SystemActor, &pc, "", ""); err != nil {
-		return err
-	}
-	fmt.Println("Phase:", w.j.Phase().Title)
-	_, err = w.j.Advance(w.clock.Now())
-	var gates *trust.GateError
-	if errors.As(err, &gates) {
-		fmt.Println("Before the next phase:")
-		for _, g := range gates.Unmet {
-			fmt.Printf("  - %s: %s\n", g.Gate.Kind, g.Reason)
+	say("           Both write their own account, sealed until both have written.")
+	for _, p := range []trust.PartnerID{s.alex, s.sam} {
+		if _, err := s.eng.StateCommitment(ctx, rel, trust.Commitment{Partner: p, Answer: trust.CommitYes}); err != nil {
+			return err
 		}
 	}
-	fmt.Printf("The stream holds %d events; Alex may read %d, Sam %d.\n", len(w.events),
-		len(trust.Filter(w.events, trust.PartnerViewer(alex))), len(trust.Filter(w.events, trust.PartnerViewer(sam))))
+	say("           Each privately says they want to keep working on it; the couple sees only: aligned.")
+	say("           Phase now: %s.", s.phase())
+
+	s.clock.Advance(26 * time.Hour)
+	ack := trust.Acknowledgement{ID: id[trust.Acknowledgement](s), Breach: breach.ID, Partner: s.alex,
+		Harm: "You learned from a letter what I should have told you.", Responsibility: "Hiding it was my decision.", NoBlameShift: true,
+		Feelings: "You feel shut out and unsure what else I keep from you.", Remorse: "I am sorry.",
+		WillChange: "We open every statement together.", Observable: "You see each statement before I do."}
+	if _, err := s.eng.Acknowledge(ctx, rel, ack); err != nil {
+		return err
+	}
+	if _, err := s.eng.AnswerAcknowledgement(ctx, rel, trust.AcknowledgementAnswer{Acknowledgement: ack.ID, Partner: s.sam,
+		Response: trust.AckNotYet, StillNeeded: "I need the card closed, not only the statements shared."}); err != nil {
+		return err
+	}
+	say("%s  Alex acknowledges the harm; Sam answers: not yet (the card is still open).", s.day())
+	s.clock.Advance(48 * time.Hour)
+	if _, err := s.eng.EndBreach(ctx, rel, s.alex, trust.BreachEnded{Breach: breach.ID, Note: "The card is closed."}); err != nil {
+		return err
+	}
+	ack2 := ack
+	ack2.ID = id[trust.Acknowledgement](s)
+	ack2.WillChange = "The card is closed, and I tell you the same day about any spending over 100 pounds."
+	if _, err := s.eng.Acknowledge(ctx, rel, ack2); err != nil {
+		return err
+	}
+	if _, err := s.eng.AnswerAcknowledgement(ctx, rel, trust.AcknowledgementAnswer{Acknowledgement: ack2.ID, Partner: s.sam, Response: trust.AckAccepted}); err != nil {
+		return err
+	}
+	say("%s  The card is closed; the second acknowledgement lands. Phase now: %s.", s.day(), s.phase())
+
+	for _, n := range []struct {
+		from, to trust.PartnerID
+		cat      trust.NeedCategory
+		feel     string
+		about    string
+		need     string
+	}{
+		{s.sam, s.alex, trust.NeedReassurance, "uneasy", "the weeks between statements", "a short money talk every Sunday"},
+		{s.alex, s.sam, trust.NeedQualityTime, "lonely", "evenings spent on our phones", "one evening a week that is just ours"},
+	} {
+		req := trust.NeedsRequest{ID: id[trust.NeedsRequest](s), From: n.from, Category: n.cat, Feeling: n.feel, Situation: n.about, Need: n.need}
+		if _, err := s.eng.RequestNeed(ctx, rel, req); err != nil {
+			return err
+		}
+		if _, err := s.eng.AnswerNeed(ctx, rel, trust.NeedsAnswer{Request: req.ID, Partner: n.to, Reply: trust.NeedsAccepted}); err != nil {
+			return err
+		}
+		say("           %q — accepted.", req.Sentence())
+	}
+
+	d, err := agreement.NewDraft(s.rel, s.ids, s.clock.Now(), "How we rebuild", "Honest money talk every week, and time that is just ours.")
+	if err != nil {
+		return err
+	}
+	sunday := s.clock.Now().Format(time.DateOnly)
+	for _, t := range []agreement.Term{
+		{Kind: agreement.Ritual, Title: "Sunday check-in", Ritual: "weekly_checkin", CommittedBy: agreement.Both(s.rel),
+			Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", sunday, "19:00", 60, 1440)},
+		{Kind: agreement.Ritual, Title: "Friday date night", Ritual: "date_night", CommittedBy: agreement.Both(s.rel),
+			Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", sunday, "19:30", 120, 720)},
+	} {
+		if _, err := d.Add(t); err != nil {
+			return err
+		}
+	}
+	a, err := d.Agreement()
+	if err != nil {
+		return err
+	}
+	if _, err := s.eng.ProposeAgreement(s.ctx, rel, s.sam, a); err != nil {
+		return err
+	}
+	for _, p := range []trust.PartnerID{s.sam, s.alex} {
+		if _, err := s.eng.SignAgreement(s.ctx, rel, p, a.ID, false); err != nil {
+			return err
+		}
+	}
+	say("           They sign %q: a Sunday check-in at 19:00 and a Friday date night at 19:30, London time.", a.Title)
+	return nil
+}
+
+// trustFor is the simulated couple's trust on a day: rising slowly, with a
+// setback in week 6 when an old bill turns up, and recovery after it.
+func trustFor(week, day int, p int) int {
+	base := 3 + week/2
+	if p == 1 {
+		base = 2 + week/2
+	}
+	if week == 6 && day >= 2 && day <= 4 {
+		base -= 4
+	}
+	return max(0, min(10, base))
+}
+
+func (s *story) week(week int) error {
+	ctx, rel := s.ctx, s.rel.ID
+	for day := range 7 {
+		for pi, p := range []trust.PartnerID{s.alex, s.sam} {
+			plan, err := s.eng.Plan(ctx, rel, p)
+			if err != nil {
+				return err
+			}
+			for _, it := range plan.Items {
+				if !it.DueNow {
+					continue
+				}
+				if err := s.doAssignment(it, p, week, day); err != nil {
+					return err
+				}
+			}
+			c := progress.CheckIn{ID: id[progress.CheckIn](s), Partner: p, Trust: ptr(trustFor(week, day, pi)), Close: ptr(min(10, 3+week/2))}
+			if _, err := s.eng.RecordCheckIn(ctx, rel, c, nil); err != nil {
+				return err
+			}
+		}
+		if week == 6 && day == 2 {
+			say("\n%s  A setback: an old unpaid bill arrives, and both partners' trust drops.", s.day())
+		}
+		s.clock.Advance(24 * time.Hour)
+	}
+	if week%3 == 0 || week == 12 {
+		say("%s  End of week %d — phase: %s; exercises completed so far: %d.", s.day(), week, s.phase(), s.total())
+	}
+	return nil
+}
+
+func (s *story) total() int {
+	n := 0
+	for _, v := range s.done {
+		n += v
+	}
+	return n
+}
+
+// doAssignment completes a due assignment, or skips one now and then, as
+// real couples do; a skip never counts against anyone.
+func (s *story) doAssignment(it exercise.PlanItem, p trust.PartnerID, week, day int) error {
+	if (week+day)%9 == 0 && !slices.Contains(it.Assignment.Started, p) && len(it.Assignment.Participants) == 1 {
+		_, err := s.eng.SkipAssignment(s.ctx, s.rel.ID, exercise.AssignmentSkipped{Assignment: it.Assignment.ID, Partner: p, Reason: exercise.SkipNotNow})
+		return err
+	}
+	started := slices.Contains(it.Assignment.Started, p) || (it.Mode == exercise.Together && len(it.Assignment.Started) > 0)
+	if !started {
+		if _, err := s.eng.StartAssignment(s.ctx, s.rel.ID, p, it.Assignment.ID); err != nil {
+			return err
+		}
+	}
+	_, err := s.eng.CompleteAssignment(s.ctx, s.rel.ID, exercise.AssignmentCompleted{Assignment: it.Assignment.ID, Partner: p, Helpful: 3 + (week+day)%3})
+	if errors.Is(err, trust.ErrInvalidTransition) {
+		return nil // the other partner's completion already closed it
+	}
+	if err == nil && it.Assignment.Participants[0] == p {
+		s.done[it.Title]++
+	}
+	return err
+}
+
+func (s *story) report(chartPath string) error {
+	r, err := s.eng.Report(s.ctx, s.rel.ID, trust.PartnerViewer(s.sam), "en-GB")
+	if err != nil {
+		return err
+	}
+	say("\n== Sam's report ==")
+	fmt.Println(strings.TrimSpace(r.Text()))
+	for _, p := range r.Analysis.Partners {
+		if p.Outcome.WeeklySlope != nil && p.Outcome.Level != nil {
+			say("Trend for %s: level %.1f, %+.2f points a week.", p.Name, *p.Outcome.Level, *p.Outcome.WeeklySlope)
+		}
+	}
+	if len(r.Recommendations) > 0 {
+		rec := r.Recommendations[0]
+		say("Recommendation (information, not a diagnosis): %s", rec.Support)
+		for _, why := range rec.Reasons {
+			say("  because: %s", why.Text)
+		}
+	}
+	if err := os.WriteFile(chartPath, r.SVG(), 0o644); err != nil {
+		return err
+	}
+	say("\nThe chart of both partners' trust is at %s", chartPath)
 	return nil
 }
 
