@@ -27,6 +27,10 @@ var schemaEntries = []schemagen.Entry{
 	{Name: "step-answered", Version: "1.0", Value: &exercise.StepAnswered{}},
 	{Name: "proposal", Version: "1.0", Value: &exercise.Proposal{}, Title: "mend scheduler proposal"},
 	{Name: "snapshot", Version: "1.0", Value: &exercise.Snapshot{}, Title: "mend scheduler snapshot"},
+	{Name: "assignment", Version: "1.0", Value: &exercise.Assignment{}, Title: "mend assignment"},
+	{Name: "plan", Version: "1.0", Value: &exercise.Plan{}, Title: "mend plan"},
+	{Name: "reminder", Version: "1.0", Value: &exercise.Reminder{}, Title: "mend reminder"},
+	{Name: "reminder-policy", Version: "1.0", Value: &exercise.ReminderPolicy{}, Title: "mend reminder policy"},
 }
 
 func TestSchemasAreCurrent(t *testing.T) {

@@ -1,5 +1,46 @@
-// Package exercise holds mend's exercise catalogue, the life of an exercise
-// assignment, and the schedulers that decide what a couple is offered next.
+// Package exercise is what an app embeds to run couples' journeys: the
+// [Engine] facade over mend's exercise catalogue, the life of an exercise
+// assignment, the schedulers that decide what a couple is offered next, and
+// (in the store sub-package) the event stores.
+//
+// # The engine
+//
+// [NewEngine] takes [Options] — a store, a catalogue, a scheduler, a clock,
+// an ID source, a reminder policy — all with defaults, so
+// exercise.NewEngine(exercise.Options{}) is ready to use. Its methods are the
+// workflow: [Engine.StartJourney]; record facts ([Engine.RecordBreach],
+// [Engine.RecordAccount], [Engine.Acknowledge], [Engine.AnswerAcknowledgement],
+// [Engine.RequestNeed], [Engine.AnswerNeed], [Engine.StateCommitment],
+// [Engine.RecordCheckIn], [Engine.RaiseSafetyFlag], [Engine.ClearSafetyFlag]);
+// agreements ([Engine.ProposeAgreement], [Engine.SignAgreement],
+// [Engine.AmendAgreement], [Engine.RevokeTransparency]); [Engine.Plan] (what
+// is due now, and why); [Engine.StartAssignment], [Engine.CompleteAssignment],
+// [Engine.SkipAssignment], [Engine.SnoozeAssignment]; and reads as a viewer
+// ([Engine.Timeline], [Engine.View], [Engine.Report],
+// [Engine.Recommendations], [Engine.RemindersDue]). [Engine.Do] records any
+// registered event type, apps' own included.
+//
+// Every method takes a context, validates its input and returns typed errors
+// (errors.Is with trust.ErrInvalid, ErrForbidden, ErrNotFound, ErrConflict,
+// ErrPausedForSafety, ErrGateNotMet, ErrInvalidTransition); a refused command
+// writes nothing. A command may carry an idempotency key
+// ([WithIdempotencyKey]): a retry returns the first result and writes nothing,
+// even from another engine over the same store. Appends use optimistic
+// concurrency per relationship, so several engines may share a store.
+//
+// The engine keeps every journey it touches folded in memory (journey,
+// agreements, assignments, scheduler signals), updated event by event, so
+// planning never replays history. The rules' follow-ups are written by the
+// engine as their own events in the same atomic append: an agreement's
+// activation after the second signature, a regression after a new
+// disclosure, a transparency term lapsing at its sunset, and the next phase
+// as soon as every gate is met (unless [Options.ManualPhases]).
+//
+// A safety flag pauses every joint assignment the moment it is recorded:
+// joint assignments cannot start or complete, agreement work waits, the
+// scheduler (always wrapped in [Guard]) proposes only solo support, and no
+// plan, reminder, reason, report or timeline the other partner can read says
+// why.
 //
 // # Catalogue
 //
@@ -55,24 +96,15 @@
 // any joint or contraindicated proposal from any scheduler they wrap. The
 // snapshot never says why joint work is paused, and no reason mentions it.
 //
-// # For the engine
+// # How the engine plans
 //
-// Per plan, the engine:
-//
-//  1. builds a [Snapshot] from trust.Journey (profile, phase, [GatesFrom] of
-//     its gates, JointWorkPaused, Alignment), the agreements' due
-//     [Occurrence]s, progress [Signals], and the fold's
-//     [Assignments.History] and [Assignments.Recent];
-//  2. calls Scheduler.Propose;
-//  3. for each [Proposal], appends an [AssignmentProposed] from
-//     [Proposal.Payload] and an [AssignmentScheduled], with visibility
-//     [Proposal.Visibility] (private for a solo assignment);
-//  4. appends an [AssignmentExpired] (system actor) for each of
-//     [Assignments.Expirable];
-//  5. feeds every journey event to [Assignments.Apply], which also follows
-//     safety flags and pauses.
-//
-// Partners' start, answer, completion, skip and snooze events are written by
-// the partner themselves; [Assignments.Check] tells the engine beforehand
-// whether one is allowed.
+// Per plan, the engine builds a [Snapshot] from the folded state (profile,
+// phase, [GatesFrom] of the journey's gates, JointWorkPaused, Alignment, the
+// agreements' due [Occurrence]s, progress [Signals], and the fold's
+// [Assignments.History] and [Assignments.Recent]), calls Scheduler.Propose,
+// and for each [Proposal] appends an [AssignmentProposed] and an
+// [AssignmentScheduled] (private for a solo assignment); overdue assignments
+// ([Assignments.Expirable]) expire, written by the system, never counting
+// against anyone. Partners' start, answer, completion, skip and snooze events
+// are written by the partner themselves.
 package exercise

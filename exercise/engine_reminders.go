@@ -94,10 +94,13 @@ func clockMinutes(s string) (int, error) {
 }
 
 // reminderText is the invitation for an exercise: warm, specific, and free of
-// any reference to what was missed.
-func reminderText(title string, minutes int, solo bool) string {
-	if solo {
+// any reference to what was missed, to a streak or to the other partner.
+func reminderText(title string, minutes int, mode Mode) string {
+	switch mode {
+	case Solo:
 		return fmt.Sprintf("When you have %d minutes to yourself, %q is ready for you.", minutes, title)
+	case SeparateThenReveal:
+		return fmt.Sprintf("Your part of %q is ready whenever suits you; it takes about %d minutes.", title, minutes)
 	}
 	return fmt.Sprintf("%q is ready when you both have about %d minutes together.", title, minutes)
 }
@@ -149,7 +152,7 @@ func (e *Engine) RemindersDue(ctx context.Context, rel trust.RelationshipID, par
 			st.reminded[partner] = st.reminded[partner][n-64:]
 		}
 		return []Reminder{{Partner: partner, Assignment: it.Assignment.ID, At: now,
-			Message: reminderText(it.Title, it.Minutes, it.Mode == Solo)}}, nil
+			Message: reminderText(it.Title, it.Minutes, it.Mode)}}, nil
 	}
 	return nil, nil
 }

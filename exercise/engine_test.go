@@ -437,6 +437,25 @@ func TestEngineEventsValidateAgainstPublishedSchemas(t *testing.T) {
 	for _, e := range c.events() {
 		v.ValidateEvent(t, e)
 	}
+	c.clock.Set(time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC))
+	plan, err := c.eng.Plan(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	require.NotEmpty(t, plan.Items)
+	reminders, err := c.eng.RemindersDue(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	require.NotEmpty(t, reminders)
+	report, err := c.eng.Report(c.ctx, c.rel.ID, trust.PartnerViewer(c.a), "en-GB")
+	require.NoError(t, err)
+	for id, doc := range map[string]any{
+		trust.SchemaID("exercise", "plan", "1.0"):       plan,
+		trust.SchemaID("exercise", "assignment", "1.0"): plan.Items[0].Assignment,
+		trust.SchemaID("exercise", "reminder", "1.0"):   reminders[0],
+		trust.SchemaID("progress", "report", "1.0"):     report,
+	} {
+		b, err := json.Marshal(doc)
+		require.NoError(t, err)
+		assert.NoError(t, v.Validate(id, b), "%s: %s", id, b)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
