@@ -83,17 +83,6 @@ func (s *signalState) setback(t time.Time) {
 	}
 }
 
-func (s signalState) clone() signalState {
-	c := s
-	if s.level != nil {
-		c.level = make(map[trust.PartnerID]float64, len(s.level))
-		for k, v := range s.level {
-			c.level[k] = v
-		}
-	}
-	return c
-}
-
 // start folds the first event of a journey.
 func (st *journeyState) start(first trust.Event, cat *Catalogue) error {
 	j, err := trust.NewJourney(first)
