@@ -42,6 +42,10 @@ type Options struct {
 	Crisis progress.CrisisDirectory
 	// Analysis tunes the progress analysis behind reports.
 	Analysis progress.Options
+	// SafetySupport is the key of the solo exercise the engine offers,
+	// privately, to a partner who has raised a safety flag, until it is
+	// cleared. Default: "finding-support".
+	SafetySupport string
 	// PlanHorizon is how far ahead Plan looks for agreement rituals. Default: 7 days.
 	PlanHorizon time.Duration
 }
@@ -73,6 +77,7 @@ type Engine struct {
 	crisis    progress.CrisisDirectory
 	analysis  progress.Options
 	horizon   time.Duration
+	support   string
 
 	mu       sync.Mutex
 	journeys map[trust.RelationshipID]*journeyState
@@ -81,7 +86,7 @@ type Engine struct {
 // NewEngine returns an engine with opts, filling defaults for zero fields.
 func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{store: opts.Store, catalogue: opts.Catalogue, scheduler: opts.Scheduler, clock: opts.Clock,
-		ids: opts.IDs, reminders: opts.Reminders, manual: opts.ManualPhases, crisis: opts.Crisis, analysis: opts.Analysis, horizon: opts.PlanHorizon, journeys: map[trust.RelationshipID]*journeyState{}}
+		ids: opts.IDs, reminders: opts.Reminders, manual: opts.ManualPhases, crisis: opts.Crisis, analysis: opts.Analysis, horizon: opts.PlanHorizon, support: opts.SafetySupport, journeys: map[trust.RelationshipID]*journeyState{}}
 	if e.store == nil {
 		e.store = store.NewMemory()
 	}
@@ -100,6 +105,9 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	if e.ids == nil {
 		e.ids = trust.RandomIDs()
+	}
+	if e.support == "" {
+		e.support = "finding-support"
 	}
 	if e.horizon <= 0 {
 		e.horizon = 7 * 24 * time.Hour
@@ -149,7 +157,7 @@ func (e *Engine) Do(ctx context.Context, rel trust.RelationshipID, cmd Command) 
 	if len(cmd.IdempotencyKey) > 200 {
 		return nil, trust.InvalidIn("exercise", "idempotency_key", "is longer than 200 bytes")
 	}
-	return e.commit(ctx, rel, cmd.IdempotencyKey, func(*journeyState, time.Time) ([]draft, error) {
+	return e.commit(ctx, rel, cmd.Actor, cmd.IdempotencyKey, func(*journeyState, time.Time) ([]draft, error) {
 		return []draft{{cmd: cmd}}, nil
 	})
 }
@@ -172,14 +180,14 @@ var errStale = errors.New("exercise: cached journey is stale")
 // cached folds took the events, the cache is dropped so the next call reloads
 // the journey from the store, which did not change; on a concurrency conflict
 // the command is re-checked against the fresh state and retried.
-func (e *Engine) commit(ctx context.Context, rel trust.RelationshipID, key string, build func(st *journeyState, now time.Time) ([]draft, error)) ([]trust.Event, error) {
+func (e *Engine) commit(ctx context.Context, rel trust.RelationshipID, actor trust.Actor, key string, build func(st *journeyState, now time.Time) ([]draft, error)) ([]trust.Event, error) {
 	for attempt := 0; ; attempt++ {
 		st, err := e.state(ctx, rel)
 		if err != nil {
 			return nil, err
 		}
 		st.mu.Lock()
-		events, err := e.tryCommit(ctx, st, key, build)
+		events, err := e.tryCommit(ctx, st, actor, key, build)
 		st.mu.Unlock()
 		retry := errors.Is(err, errStale) || errors.Is(err, trust.ErrConflict) && isStoreConflict(err)
 		if err == nil || !retry || attempt >= maxRetries {
@@ -196,7 +204,7 @@ func isStoreConflict(err error) bool {
 	return errors.As(err, &ce) && ce.EventID.IsZero()
 }
 
-func (e *Engine) tryCommit(ctx context.Context, st *journeyState, key string, build func(st *journeyState, now time.Time) ([]draft, error)) ([]trust.Event, error) {
+func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Actor, key string, build func(st *journeyState, now time.Time) ([]draft, error)) ([]trust.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -204,8 +212,8 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, key string, bu
 		return nil, errStale
 	}
 	if key != "" {
-		if first, ok := st.eventIDs[idemID(st.rel, key, 0)]; ok {
-			return e.replayResult(ctx, st, key, first)
+		if first, ok := st.eventIDs[idemID(st.rel, actor, key, 0)]; ok {
+			return e.replayResult(ctx, st, actor, key, first)
 		}
 	}
 	now := e.clock.Now().UTC()
@@ -222,7 +230,7 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, key string, bu
 		e.defaultVisibility(st, &d.cmd)
 		var id trust.EventID
 		if key != "" {
-			id = idemID(st.rel, key, len(events))
+			id = idemID(st.rel, actor, key, len(events))
 		} else {
 			var err error
 			if id, err = trust.NewID[trust.Event](e.ids); err != nil {
@@ -272,22 +280,24 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, key string, bu
 	return events, nil
 }
 
-// idemID derives an event ID from an idempotency key, so the same key always
-// names the same events.
-func idemID(rel trust.RelationshipID, key string, i int) trust.EventID {
-	return trust.EventID(uuid.NewSHA1(rel.UUID(), fmt.Appendf(nil, "mend/idempotency/%s/%d", key, i)))
+// idemID derives an event ID from an idempotency key and the actor who
+// sent it, so the same key from the same actor always names the same events,
+// and one partner reusing the other's key can never replay the other's
+// (possibly private) events.
+func idemID(rel trust.RelationshipID, actor trust.Actor, key string, i int) trust.EventID {
+	return trust.EventID(uuid.NewSHA1(rel.UUID(), fmt.Appendf(nil, "mend/idempotency/%s/%s/%d", actor, key, i)))
 }
 
 // replayResult returns the events a previous command with the same
 // idempotency key wrote.
-func (e *Engine) replayResult(ctx context.Context, st *journeyState, key string, first trust.Sequence) ([]trust.Event, error) {
+func (e *Engine) replayResult(ctx context.Context, st *journeyState, actor trust.Actor, key string, first trust.Sequence) ([]trust.Event, error) {
 	events, err := e.store.Load(ctx, st.rel, first)
 	if err != nil {
 		return nil, err
 	}
 	var out []trust.Event
 	for i, ev := range events {
-		if ev.ID != idemID(st.rel, key, i) {
+		if ev.ID != idemID(st.rel, actor, key, i) {
 			break
 		}
 		out = append(out, ev)

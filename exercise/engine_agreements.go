@@ -25,7 +25,7 @@ func (e *Engine) SignAgreement(ctx context.Context, rel trust.RelationshipID, pa
 	for _, o := range opts {
 		o(&cmd)
 	}
-	return e.commit(ctx, rel, cmd.IdempotencyKey, func(st *journeyState, _ time.Time) ([]draft, error) {
+	return e.commit(ctx, rel, cmd.Actor, cmd.IdempotencyKey, func(st *journeyState, _ time.Time) ([]draft, error) {
 		sig, err := st.book.SignatureFor(id, partner)
 		if err != nil {
 			return nil, err

@@ -86,8 +86,7 @@ func (e *Engine) EndBreach(ctx context.Context, rel trust.RelationshipID, by tru
 // RecordAccount records a partner's own account of a breach. It is sealed by
 // default, so neither partner reads the other's account before writing their own.
 func (e *Engine) RecordAccount(ctx context.Context, rel trust.RelationshipID, a trust.Account, opts ...Opt) (trust.Event, error) {
-	cmd := []Opt{func(c *Command) { c.Visibility, c.SealKey = trust.Sealed, trust.AccountSealKey(a.Breach) }}
-	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, append(cmd, opts...))
+	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
 }
 
 // Acknowledge records an acknowledgement of a breach by the partner who caused it.
@@ -178,6 +177,19 @@ func (e *Engine) Timeline(ctx context.Context, rel trust.RelationshipID, viewer 
 	return out, nil
 }
 
+// Relationship returns the couple a journey belongs to: the partners, their
+// time zone, when the journey started and their research consent as recorded
+// at the start.
+func (e *Engine) Relationship(ctx context.Context, rel trust.RelationshipID) (trust.Relationship, error) {
+	st, err := e.state(ctx, rel)
+	if err != nil {
+		return trust.Relationship{}, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.journey.Relationship(), nil
+}
+
 // View returns the journey's state as viewer may see it now: phase, gates,
 // whether joint work is paused (never why, for anyone but the flag's owner),
 // commitment alignment and open needs.
@@ -200,7 +212,7 @@ func (e *Engine) AdvancePhase(ctx context.Context, rel trust.RelationshipID, by 
 	for _, o := range opts {
 		o(&cmd)
 	}
-	events, err := e.commit(ctx, rel, cmd.IdempotencyKey, func(st *journeyState, now time.Time) ([]draft, error) {
+	events, err := e.commit(ctx, rel, cmd.Actor, cmd.IdempotencyKey, func(st *journeyState, now time.Time) ([]draft, error) {
 		pc, err := st.journey.Advance(now)
 		if err != nil {
 			return nil, err

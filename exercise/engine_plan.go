@@ -51,7 +51,7 @@ type Plan struct {
 // costs the same however long the journey's history is.
 func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID) (Plan, error) {
 	var out Plan
-	_, err := e.commit(ctx, rel, "", func(st *journeyState, now time.Time) ([]draft, error) {
+	_, err := e.commit(ctx, rel, trust.PartnerActor(partner), "", func(st *journeyState, now time.Time) ([]draft, error) {
 		if !st.journey.Relationship().Has(partner) {
 			return nil, &trust.TransitionError{Pkg: "exercise", Event: "plan", Reason: "the viewer is not a partner in this relationship", Cause: trust.ErrForbidden}
 		}
@@ -98,6 +98,7 @@ func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 	if err != nil {
 		return nil, err
 	}
+	proposals = append(e.supportFor(st, now), proposals...)
 	open := map[string]bool{}
 	for _, a := range st.assign.Open() {
 		if a.DueEnd.IsZero() || now.Before(a.DueEnd) {
@@ -125,6 +126,26 @@ func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 				Participants: proposed.Participants, DueStart: proposed.DueStart, DueEnd: proposed.DueEnd}}})
 	}
 	return drafts, nil
+}
+
+// supportFor proposes the individual-support exercise, privately, to each
+// partner with an active safety flag. The scheduler cannot do this: its
+// snapshot never says who raised a flag. The proposal is private to the
+// partner who raised it, and its reason never mentions the flag.
+func (e *Engine) supportFor(st *journeyState, now time.Time) []Proposal {
+	ex, ok := e.catalogue.Lookup(e.support)
+	if !ok || ex.Mode != Solo {
+		return nil
+	}
+	var out []Proposal
+	for _, p := range st.journey.Relationship().Partners {
+		if len(st.journey.ActiveFlags(p.ID)) == 0 {
+			continue
+		}
+		out = append(out, Proposal{Exercise: ex.Key, Participants: []trust.PartnerID{p.ID}, DueStart: now, DueEnd: now.Add(7 * 24 * time.Hour),
+			Reason: "Support that is yours alone, whenever you want it.", Scheduler: "support"})
+	}
+	return out
 }
 
 func participantsKey(ps []trust.PartnerID) string {
@@ -234,11 +255,19 @@ func (e *Engine) SnoozeAssignment(ctx context.Context, rel trust.RelationshipID,
 // follow the step's answer mode; reflections on a joint assignment are sealed
 // until both completed.
 func (e *Engine) defaultVisibility(st *journeyState, cmd *Command) {
+	if a, ok := cmd.Data.(*trust.Account); ok && cmd.Visibility == trust.Sealed && cmd.SealKey == "" {
+		cmd.SealKey = trust.AccountSealKey(a.Breach)
+	}
 	if cmd.Visibility != "" {
 		return
 	}
 	var id AssignmentID
 	switch d := cmd.Data.(type) {
+	case *trust.Account:
+		// Accounts are sealed unless the author chooses otherwise, so neither
+		// partner reads the other's before writing their own.
+		cmd.Visibility, cmd.SealKey = trust.Sealed, trust.AccountSealKey(d.Breach)
+		return
 	case *AssignmentStarted:
 		id = d.Assignment
 	case *AssignmentSkipped:

@@ -16,7 +16,7 @@ func (e *Engine) RecordCheckIn(ctx context.Context, rel trust.RelationshipID, c 
 	for _, o := range opts {
 		o(&base)
 	}
-	return e.commit(ctx, rel, base.IdempotencyKey, func(st *journeyState, now time.Time) ([]draft, error) {
+	return e.commit(ctx, rel, base.Actor, base.IdempotencyKey, func(st *journeyState, now time.Time) ([]draft, error) {
 		if c.Day == "" {
 			loc, err := st.journey.Relationship().Location()
 			if err != nil {

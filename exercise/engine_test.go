@@ -275,6 +275,13 @@ func TestSafetyFlagPausesJointWorkAtOnceAndNeverLeaks(t *testing.T) {
 			c.clock.Advance(24 * time.Hour)
 		}
 	}
+	// Sam, and only Sam, is offered individual support.
+	samPlan, err := c.eng.Plan(c.ctx, c.rel.ID, c.b)
+	require.NoError(t, err)
+	assert.True(t, slices.ContainsFunc(samPlan.Items, func(it exercise.PlanItem) bool { return it.Assignment.Scheduler == "support" }))
+	alexPlan, err := c.eng.Plan(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	assert.False(t, slices.ContainsFunc(alexPlan.Items, func(it exercise.PlanItem) bool { return it.Assignment.Scheduler == "support" }))
 	// Nothing the other partner can read mentions the flag.
 	alexSees, err := c.eng.Timeline(c.ctx, c.rel.ID, trust.PartnerViewer(c.a))
 	require.NoError(t, err)
@@ -321,6 +328,16 @@ func TestIdempotencyKeyAppliesOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, first, again, "the retry returns the first result")
 	assert.Len(t, c.events(), n, "and writes nothing")
+
+	// The other partner reusing the same key is a different request: it
+	// never replays Alex's events.
+	ciB := progress.CheckIn{ID: mustNew[progress.CheckIn](t, c.ids), Partner: c.b, Trust: ptr(3)}
+	other, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, ciB, nil, exercise.WithIdempotencyKey("req-1"))
+	require.NoError(t, err)
+	require.Len(t, other, 1)
+	assert.NotEqual(t, first[0].ID, other[0].ID)
+	assert.Equal(t, ciB.ID, other[0].Data.(*progress.CheckIn).ID)
+	n = len(c.events())
 
 	// A fresh engine over the same store still knows the key.
 	eng2, err := exercise.NewEngine(exercise.Options{Store: c.eng.Store(), Clock: c.clock, IDs: trust.SeededIDs(99)})

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,9 +27,9 @@ import (
 )
 
 func main() {
-	out := flag.String("chart", filepath.Join(os.TempDir(), "mend-quickstart-chart.svg"), "where to write the SVG chart")
+	chart := flag.String("chart", filepath.Join(os.TempDir(), "mend-quickstart-chart.svg"), "where to write the SVG chart")
 	flag.Parse()
-	if err := run(context.Background(), *out); err != nil {
+	if err := run(context.Background(), *chart); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -53,7 +54,10 @@ func id[T any](s *story) trust.ID[T] {
 	return v
 }
 
-func say(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+// out is where the story is told; tests capture it.
+var out io.Writer = os.Stdout
+
+func say(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 
 func (s *story) day() string { return s.clock.Now().In(time.UTC).Format("Mon 2 Jan") }
 
@@ -278,7 +282,7 @@ func (s *story) report(chartPath string) error {
 		return err
 	}
 	say("\n== Sam's report ==")
-	fmt.Println(strings.TrimSpace(r.Text()))
+	fmt.Fprintln(out, strings.TrimSpace(r.Text()))
 	for _, p := range r.Analysis.Partners {
 		if p.Outcome.WeeklySlope != nil && p.Outcome.Level != nil {
 			say("Trend for %s: level %.1f, %+.2f points a week.", p.Name, *p.Outcome.Level, *p.Outcome.WeeklySlope)

@@ -1,0 +1,44 @@
+// Command wellness-api is an HTTP service that embeds mend's exercise engine,
+// the way a wellness app would: couples start a journey, each partner gets a
+// bearer token, and the service serves the workflow as JSON — recording
+// facts, planning exercises, and reading timelines, reports and reminders as
+// the calling partner may see them.
+//
+// Usage:
+//
+//	wellness-api -data ./wellness-data -addr 127.0.0.1:8080
+//
+// The data directory holds the engine's durable event log (events/, the file
+// store of package store: an acknowledged write survives a crash) and
+// tokens.json, the SHA-256 hashes of the partners' bearer tokens, so a
+// restart keeps every journey and every token. SIGINT or SIGTERM stops the
+// service gracefully: it stops accepting connections, lets requests in
+// flight finish and closes the store.
+//
+// # Access
+//
+// POST /journeys returns one token per partner. Every journey route takes
+// "Authorization: Bearer <token>": no token or an unknown one is 401, a
+// journey other than the token's own is 404 (whether or not it exists), and
+// an action the library forbids is 403. The actor of every write is the
+// token's partner, never a field of the body. Reads go through the engine's
+// viewer-scoped methods, so a partner never sees the other's private
+// entries, sealed answers before both wrote theirs, or a safety flag: while
+// one is active the other partner sees only that joint work is on hold, in
+// the same words as for a pause either partner asked for.
+//
+// # Requests
+//
+// Bodies are JSON, at most 64 KiB by default (413 beyond). They are checked
+// against mend's published JSON Schemas (with format assertions) and then by
+// the library; a bad one gets a 400 RFC 9457 problem document whose "errors"
+// extension names each invalid field, and nothing is written. The library's
+// refusals map to 404 (not found), 409 (conflict, a gate not met, a
+// transition the state does not allow, joint work on hold) and 403. An
+// Idempotency-Key header makes a retried write apply once; keys are scoped to
+// the calling partner.
+//
+// GET /schemas lists every published schema and GET /schemas/{package}/{file}
+// serves one as application/schema+json, including the service's own request
+// schemas under the "wellness-api" package.
+package main
