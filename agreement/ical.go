@@ -72,6 +72,17 @@ func (b *Book) ICalendar(id AgreementID, now time.Time, kinds ...TermKind) ([]by
 		if err != nil {
 			return nil, err
 		}
+		if t.Timing.Kind == Recurring {
+			// RFC 5545 leaves a recurrence set undefined when DTSTART is not
+			// itself an occurrence, and many calendars then show DTSTART as
+			// an extra one: start the event at the rule's first occurrence.
+			if first, ok := b.schedule(r, p.version, t).first(); ok {
+				// Keep the agreed wall-clock time: only the date moves, so a
+				// first occurrence inside a daylight-saving gap does not shift the rest.
+				l := first.In(loc)
+				wall = time.Date(l.Year(), l.Month(), l.Day(), wall.Hour(), wall.Minute(), 0, 0, time.UTC)
+			}
+		}
 		w.line("BEGIN:VEVENT")
 		w.line("UID:" + t.ID.String() + "@" + id.String() + ".agreement.mend")
 		w.line("DTSTAMP:" + stamp)

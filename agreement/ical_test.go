@@ -101,6 +101,11 @@ func TestICalendarParsesBackToTheSameOccurrences(t *testing.T) {
 				}
 				want := starts(f.book.TermOccurrences(id, tid, from, to))
 				assert.Equal(t, want, expand(t, ev, loc, from, to), summary)
+				start, err := ev.GetStartAt()
+				require.NoError(t, err)
+				all := f.book.TermOccurrences(id, tid, utc(2024, 1, 1, 0, 0), to)
+				require.NotEmpty(t, all)
+				assert.Equal(t, all[0].Start, start.UTC(), "%s: DTSTART is itself the first occurrence, as RFC 5545 expects", summary)
 			}
 		})
 	}

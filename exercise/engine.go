@@ -260,12 +260,23 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 			return nil, err
 		}
 	}
-	for range maxFollowUps {
-		d, ok := e.nextFollowUp(st, events, now)
+	for i, n := 0, 0; n < maxFollowUps; n++ {
+		var (
+			d            draft
+			optional, ok bool
+		)
+		for ; i < len(events) && !ok; i++ {
+			d, optional, ok = e.followUpOf(st, events[i])
+		}
 		if !ok {
-			break
+			if d, ok = e.stateFollowUp(st, now); !ok {
+				break
+			}
 		}
 		if err := add(d); err != nil {
+			if optional {
+				continue // refused before any fold changed: skip it
+			}
 			invalidate()
 			return nil, fmt.Errorf("exercise: follow-up %s: %w", d.cmd.Data.EventType(), err)
 		}

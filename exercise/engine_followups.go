@@ -3,6 +3,8 @@ package exercise
 import (
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/trust"
 )
@@ -10,25 +12,70 @@ import (
 // maxFollowUps bounds the follow-ups one command may cause.
 const maxFollowUps = 16
 
-// nextFollowUp returns the next event the rules call for after the events of
-// a command, given the state that already includes them: an agreement's
-// activation once both partners signed, the regression a new disclosure
-// calls for, a transparency term past its sunset lapsing, and (unless phases
-// are manual) the phase change whose gates are all met. Each follow-up is
-// written by the system as its own event.
-func (e *Engine) nextFollowUp(st *journeyState, events []trust.Event, now time.Time) (draft, bool) {
-	for _, ev := range events {
-		switch d := ev.Data.(type) {
-		case *agreement.Signed:
-			if act, ok := st.book.Activation(d.Agreement); ok {
-				return draft{cmd: Command{Actor: trust.SystemActor, Data: &act}}, true
-			}
-		case *trust.Breach:
-			if reg, ok := st.journey.RegressionFor(d.ID); ok {
-				return draft{cmd: Command{Actor: trust.SystemActor, Data: &reg}}, true
-			}
+// followUpOf returns the event the rules call for right after ev, given the
+// state that already includes it:
+//   - an agreement's activation once both partners signed;
+//   - the regression a new disclosure calls for;
+//   - evidence that an agreement's ritual was kept, when a partner completes
+//     the assignment that carries out one of its occurrences (written by that
+//     partner, who is the one reporting it).
+//
+// Evidence is optional: if the Book refuses it (the assignment was snoozed
+// off the occurrence, say), the command still succeeds without it.
+func (e *Engine) followUpOf(st *journeyState, ev trust.Event) (d draft, optional, ok bool) {
+	switch x := ev.Data.(type) {
+	case *agreement.Signed:
+		if act, ok := st.book.Activation(x.Agreement); ok {
+			return draft{cmd: Command{Actor: trust.SystemActor, Data: &act}}, false, true
+		}
+	case *trust.Breach:
+		if reg, ok := st.journey.RegressionFor(x.ID); ok {
+			return draft{cmd: Command{Actor: trust.SystemActor, Data: &reg}}, false, true
+		}
+	case *AssignmentCompleted:
+		a, ok := st.assign.Get(x.Assignment)
+		if !ok || a.Agreement == nil || a.Term == "" {
+			return draft{}, false, false
+		}
+		term, err := trust.ParseID[agreement.Term](a.Term)
+		if err != nil {
+			return draft{}, false, false
+		}
+		aid := agreement.AgreementID(uuid.UUID(*a.Agreement))
+		occ, ok := nearestOccurrence(st.book, aid, term, a.DueStart)
+		if !ok {
+			return draft{}, false, false
+		}
+		kept := &agreement.OccurrenceKept{Agreement: aid, Term: term, Occurrence: occ, Partner: x.Partner}
+		return draft{cmd: Command{Actor: ev.Actor, Data: kept}}, true, true
+	}
+	return draft{}, false, false
+}
+
+// nearestOccurrence finds the occurrence of a term an assignment carried
+// out: the one whose start is nearest the assignment's due start (quiet hours
+// or a snooze may have moved the window off the occurrence itself).
+func nearestOccurrence(b *agreement.Book, id agreement.AgreementID, term agreement.TermID, due time.Time) (time.Time, bool) {
+	var best time.Time
+	for _, o := range b.TermOccurrences(id, term, due.Add(-3*24*time.Hour), due.Add(24*time.Hour)) {
+		if best.IsZero() || absDuration(o.Start.Sub(due)) < absDuration(best.Sub(due)) {
+			best = o.Start
 		}
 	}
+	return best, !best.IsZero()
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// stateFollowUp returns what the state as a whole calls for at now: a
+// transparency term past its sunset lapsing, and (unless phases are manual)
+// the phase change whose gates are all met. Each is written by the system.
+func (e *Engine) stateFollowUp(st *journeyState, now time.Time) (draft, bool) {
 	if lapses := st.book.Lapses(now); len(lapses) > 0 {
 		l := lapses[0]
 		return draft{cmd: Command{Actor: trust.SystemActor, Data: &l}}, true

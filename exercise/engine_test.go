@@ -208,6 +208,12 @@ func TestEngineWalksEveryProfile(t *testing.T) {
 				}
 			}
 			assert.Greater(t, completed, 10, "the couple did exercises every week")
+			comp, err := c.eng.Compliance(c.ctx, c.rel.ID, engineT0, c.clock.Now())
+			require.NoError(t, err)
+			require.Len(t, comp.Agreements, 1)
+			occ := comp.Agreements[0].Occurrences
+			assert.Greater(t, occ.Kept, 10, "completing a ritual's assignment is evidence the occurrence was kept")
+			assert.GreaterOrEqual(t, occ.Due, occ.Kept)
 		})
 	}
 }

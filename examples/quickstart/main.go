@@ -44,6 +44,8 @@ type story struct {
 	alex  trust.PartnerID
 	sam   trust.PartnerID
 	done  map[string]int
+
+	agreement agreement.AgreementID
 }
 
 func id[T any](s *story) trust.ID[T] {
@@ -62,7 +64,7 @@ func say(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 func (s *story) day() string { return s.clock.Now().In(time.UTC).Format("Mon 2 Jan") }
 
 func run(ctx context.Context, chartPath string) error {
-	s := &story{ctx: ctx, clock: trust.NewManualClock(time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)), ids: trust.SeededIDs(2026), done: map[string]int{}}
+	s := &story{ctx: ctx, clock: trust.NewManualClock(time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)), ids: trust.SeededIDs(2026), done: map[string]int{}}
 	eng, err := exercise.NewEngine(exercise.Options{Clock: s.clock, IDs: s.ids})
 	if err != nil {
 		return err
@@ -121,7 +123,7 @@ func (s *story) firstWeek() error {
 	say("           Each privately says they want to keep working on it; the couple sees only: aligned.")
 	say("           Phase now: %s.", s.phase())
 
-	s.clock.Advance(26 * time.Hour)
+	s.clock.Advance(24 * time.Hour)
 	ack := trust.Acknowledgement{ID: id[trust.Acknowledgement](s), Breach: breach.ID, Partner: s.alex,
 		Harm: "You learned from a letter what I should have told you.", Responsibility: "Hiding it was my decision.", NoBlameShift: true,
 		Feelings: "You feel shut out and unsure what else I keep from you.", Remorse: "I am sorry.",
@@ -197,6 +199,15 @@ func (s *story) firstWeek() error {
 		}
 	}
 	say("           They sign %q: a Sunday check-in at 19:00 and a Friday date night at 19:30, London time.", a.Title)
+	s.agreement = a.ID
+	cal, err := s.eng.Calendar(s.ctx, rel, a.ID)
+	if err != nil {
+		return err
+	}
+	say("           Next on the calendar (exported as iCalendar, %d bytes):", len(cal))
+	for _, line := range nextOccurrences(cal, 3) {
+		say("             %s", line)
+	}
 	return nil
 }
 
@@ -256,6 +267,14 @@ func (s *story) total() int {
 // doAssignment completes a due assignment, or skips one now and then, as
 // real couples do; a skip never counts against anyone.
 func (s *story) doAssignment(it exercise.PlanItem, p trust.PartnerID, week, day int) error {
+	if week == 6 && it.Assignment.Exercise == "date-night-planning" {
+		// The week of the setback, the date night does not happen.
+		_, err := s.eng.SkipAssignment(s.ctx, s.rel.ID, exercise.AssignmentSkipped{Assignment: it.Assignment.ID, Partner: p, Reason: exercise.SkipNotNow})
+		if errors.Is(err, trust.ErrInvalidTransition) {
+			return nil // the other partner already skipped it
+		}
+		return err
+	}
 	if (week+day)%9 == 0 && !slices.Contains(it.Assignment.Started, p) && len(it.Assignment.Participants) == 1 {
 		_, err := s.eng.SkipAssignment(s.ctx, s.rel.ID, exercise.AssignmentSkipped{Assignment: it.Assignment.ID, Partner: p, Reason: exercise.SkipNotNow})
 		return err
@@ -276,7 +295,38 @@ func (s *story) doAssignment(it exercise.PlanItem, p trust.PartnerID, week, day 
 	return err
 }
 
+// nextOccurrences lists the first n event summaries and start times of an
+// iCalendar export, as a calendar app would show them.
+func nextOccurrences(ics []byte, n int) []string {
+	var out []string
+	var summary string
+	for _, line := range strings.Split(strings.ReplaceAll(string(ics), "\r\n", "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, "SUMMARY:"):
+			summary = strings.TrimPrefix(line, "SUMMARY:")
+		case strings.HasPrefix(line, "DTSTART;TZID="):
+			if len(out) < n {
+				out = append(out, summary+" from "+line[strings.Index(line, ":")+1:]+" ("+strings.TrimPrefix(line[:strings.Index(line, ":")], "DTSTART;TZID=")+")")
+			}
+		}
+	}
+	return out
+}
+
 func (s *story) report(chartPath string) error {
+	comp, err := s.eng.Compliance(s.ctx, s.rel.ID, s.rel.Started, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	say("\n== How the agreement was kept ==")
+	for _, a := range comp.Agreements {
+		say("%s: %d of %d occurrences kept, %d missed, %d not reported.", a.Title, a.Occurrences.Kept, a.Occurrences.Due, a.Occurrences.Missed, a.Occurrences.Unreported)
+		for _, t := range a.Terms {
+			if t.Strength != nil {
+				say("  %s: commitment strength %.2f (forgiving: a missed week lowers it, never resets it)", t.Title, t.Strength.End)
+			}
+		}
+	}
 	r, err := s.eng.Report(s.ctx, s.rel.ID, trust.PartnerViewer(s.sam), "en-GB")
 	if err != nil {
 		return err
