@@ -482,3 +482,75 @@ func TestEngineEventsValidateAgainstPublishedSchemas(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestSoloJourneyWhenAPartnerStepsBack(t *testing.T) {
+	c := newCouple(t, trust.DefaultProfile(), nil, 9)
+	c.understand(false)
+	_, err := c.eng.StateCommitment(c.ctx, c.rel.ID, trust.Commitment{Partner: c.a, Answer: trust.CommitNo})
+	require.NoError(t, err)
+	v := c.view()
+	assert.Equal(t, trust.AlignmentMixed, v.Alignment, "Sam learns only that the answers differ, never Alex's answer")
+	for range 5 {
+		plan, err := c.eng.Plan(c.ctx, c.rel.ID, c.b)
+		require.NoError(t, err)
+		for _, it := range plan.Items {
+			if it.DueNow {
+				c.do(it, c.b)
+			}
+		}
+		c.clock.Advance(24 * time.Hour)
+	}
+	solo := map[string]bool{}
+	for _, e := range c.events() {
+		if p, ok := e.Data.(*exercise.AssignmentProposed); ok && e.Time.After(engineT0) {
+			if len(p.Participants) == 1 {
+				solo[p.Exercise] = true
+			}
+		}
+	}
+	assert.NotEmpty(t, solo, "the partner who stays gets a solo track")
+	recs, err := c.eng.Recommendations(c.ctx, c.rel.ID, trust.PartnerViewer(c.b), "en-GB")
+	require.NoError(t, err)
+	supports := []progress.Support{}
+	for _, r := range recs {
+		supports = append(supports, r.Support)
+	}
+	assert.NotContains(t, supports, progress.Support("couples_therapy"), "mixed commitment is not a couples-therapy case")
+}
+
+func TestRemindersRespectQuietHoursAndTheRateLimit(t *testing.T) {
+	c := newCouple(t, trust.DefaultProfile(), nil, 10)
+	c.understand(false)
+	// 23:00 in London is inside the default quiet hours.
+	c.clock.Set(time.Date(2026, 3, 2, 23, 0, 0, 0, time.UTC))
+	r, err := c.eng.RemindersDue(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	assert.Empty(t, r, "no reminder in quiet hours")
+
+	c.clock.Set(time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC))
+	r, err = c.eng.RemindersDue(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	require.Len(t, r, 1)
+	for _, guilt := range []string{"missed", "streak", "behind", "again", "forgot", "still"} {
+		assert.NotContains(t, strings.ToLower(r[0].Message), guilt)
+	}
+	c.clock.Set(time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC))
+	r, err = c.eng.RemindersDue(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	assert.Empty(t, r, "at least four hours between reminders")
+	c.clock.Set(time.Date(2026, 3, 3, 13, 30, 0, 0, time.UTC))
+	r, err = c.eng.RemindersDue(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	assert.Len(t, r, 1)
+	c.clock.Set(time.Date(2026, 3, 3, 18, 0, 0, 0, time.UTC))
+	r, err = c.eng.RemindersDue(c.ctx, c.rel.ID, c.a)
+	require.NoError(t, err)
+	assert.Empty(t, r, "two a day at most")
+}
+
+func TestReminderPolicyValidates(t *testing.T) {
+	_, err := exercise.NewEngine(exercise.Options{Reminders: exercise.ReminderPolicy{QuietStart: "25:00", QuietEnd: "08:00", MaxPerDay: 1}})
+	var ve *trust.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "reminders.quiet_start", ve.Field)
+}
