@@ -321,6 +321,15 @@ func (e *Engine) state(ctx context.Context, rel trust.RelationshipID) (*journeyS
 	if rel.IsZero() {
 		return nil, trust.InvalidIn("exercise", "relationship", "is required")
 	}
+	for {
+		st, err := e.tryState(ctx, rel)
+		if !errors.Is(err, errStale) {
+			return st, err
+		}
+	}
+}
+
+func (e *Engine) tryState(ctx context.Context, rel trust.RelationshipID) (*journeyState, error) {
 	e.mu.Lock()
 	st, ok := e.journeys[rel]
 	if !ok {
@@ -330,8 +339,19 @@ func (e *Engine) state(ctx context.Context, rel trust.RelationshipID) (*journeyS
 	e.mu.Unlock()
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.stale {
+		return nil, errStale // dropped while we waited: take the fresh one
+	}
 	if st.journey == nil {
 		if err := e.load(ctx, st); err != nil {
+			// Keep nothing for a journey that could not be loaded: probing
+			// unknown IDs must not grow the cache.
+			st.stale = true
+			e.mu.Lock()
+			if e.journeys[rel] == st {
+				delete(e.journeys, rel)
+			}
+			e.mu.Unlock()
 			return nil, err
 		}
 	}
@@ -343,6 +363,11 @@ func (e *Engine) forget(rel trust.RelationshipID) {
 	delete(e.journeys, rel)
 	e.mu.Unlock()
 }
+
+// Evict drops the engine's folded copy of a journey; the next call reloads
+// it from the store. Services that hold many journeys call it for the ones
+// that have gone quiet; nothing is lost, since the store is the truth.
+func (e *Engine) Evict(rel trust.RelationshipID) { e.forget(rel) }
 
 // load folds a relationship's whole stream; it runs once per relationship
 // per engine, and again only if the cached state was dropped.
