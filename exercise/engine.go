@@ -65,6 +65,15 @@ type Options struct {
 // a retried command with the same key returns the events the first one
 // wrote and writes nothing.
 //
+// The typed methods take who writes from the payload (an account's Partner,
+// a check-in's Partner, a signature's partner argument), and the journey's
+// folds refuse a payload that names someone other than its writer. The
+// engine does not authenticate: an app must establish that its caller is the
+// partner the payload names, as examples/wellness-api does with the partner
+// bound to each bearer token. Idempotency keys are scoped to the writer, so
+// one partner reusing the other's key never sees the other's events; a key
+// reused with a different request returns the first request's result.
+//
 // An Engine is safe for concurrent use.
 type Engine struct {
 	store     store.Store
