@@ -117,7 +117,7 @@ type Term struct {
 	// "daily_appreciation", so the engine can turn each occurrence into an
 	// assignment of the matching exercise. Only ritual and daily_connection
 	// terms have one.
-	Ritual string `json:"ritual,omitempty" jsonschema:"pattern=^[a-z][a-z0-9_]{0,63}$"`
+	Ritual string `json:"ritual,omitempty" jsonschema:"pattern=^[a-z][a-z0-9_]*$,maxLength=64"`
 	// ReviewOn is the local date ("2006-01-02") on which the couple reviews
 	// the term. Required for transparency terms, where it is the sunset: the
 	// term lapses at the end of that day unless both partners have signed a

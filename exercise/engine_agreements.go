@@ -10,7 +10,7 @@ import (
 
 // ProposeAgreement puts version 1 of an agreement forward for both partners
 // to sign.
-func (e *Engine) ProposeAgreement(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, a agreement.Agreement, opts ...Opt) (trust.Event, error) {
+func (e *Engine) ProposeAgreement(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, a agreement.Agreement, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(by), &agreement.Proposed{Agreement: a, ProposedBy: by}, opts)
 }
 
@@ -41,18 +41,18 @@ func (e *Engine) SignAgreement(ctx context.Context, rel trust.RelationshipID, pa
 
 // AmendAgreement proposes a new version of an agreement (Version one more
 // than the latest, with a change note); both partners sign it again.
-func (e *Engine) AmendAgreement(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, next agreement.Agreement, opts ...Opt) (trust.Event, error) {
+func (e *Engine) AmendAgreement(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, next agreement.Agreement, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(by), &agreement.Amended{Agreement: next, AmendedBy: by}, opts)
 }
 
 // RevokeTransparency ends a transparency term at once. Either partner may
 // revoke, whoever gives the access.
-func (e *Engine) RevokeTransparency(ctx context.Context, rel trust.RelationshipID, r agreement.TransparencyRevoked, opts ...Opt) (trust.Event, error) {
+func (e *Engine) RevokeTransparency(ctx context.Context, rel trust.RelationshipID, r agreement.TransparencyRevoked, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(r.Partner), &r, opts)
 }
 
 // RetireAgreement retires an agreement.
-func (e *Engine) RetireAgreement(ctx context.Context, rel trust.RelationshipID, r agreement.Retired, opts ...Opt) (trust.Event, error) {
+func (e *Engine) RetireAgreement(ctx context.Context, rel trust.RelationshipID, r agreement.Retired, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(r.Partner), &r, opts)
 }
 

@@ -57,66 +57,61 @@ func WithVisibility(v trust.Visibility) Opt { return func(c *Command) { c.Visibi
 // At back-fills a fact that happened earlier than it is recorded.
 func At(t time.Time) Opt { return func(c *Command) { c.Time = t } }
 
-func (e *Engine) do(ctx context.Context, rel trust.RelationshipID, actor trust.Actor, p trust.Payload, opts []Opt) (trust.Event, error) {
+// do runs a typed method's command. Like [Engine.Do] it returns the
+// command's own event first, then the follow-ups the rules called for.
+func (e *Engine) do(ctx context.Context, rel trust.RelationshipID, actor trust.Actor, p trust.Payload, opts []Opt) ([]trust.Event, error) {
 	cmd := Command{Actor: actor, Data: p}
 	for _, o := range opts {
 		o(&cmd)
 	}
-	events, err := e.Do(ctx, rel, cmd)
-	if err != nil {
-		return trust.Event{}, err
-	}
-	if len(events) == 0 {
-		return trust.Event{}, nil
-	}
-	return events[0], nil
+	return e.Do(ctx, rel, cmd)
 }
 
 // RecordBreach records a breach, as told by one partner. If the journey is
 // past its profile's regression phase, a regression follows as its own event.
-func (e *Engine) RecordBreach(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, b trust.Breach, opts ...Opt) (trust.Event, error) {
+func (e *Engine) RecordBreach(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, b trust.Breach, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(by), &b, opts)
 }
 
 // EndBreach records that an ongoing breach has stopped.
-func (e *Engine) EndBreach(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, end trust.BreachEnded, opts ...Opt) (trust.Event, error) {
+func (e *Engine) EndBreach(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, end trust.BreachEnded, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(by), &end, opts)
 }
 
 // RecordAccount records a partner's own account of a breach. It is sealed by
 // default, so neither partner reads the other's account before writing their own.
-func (e *Engine) RecordAccount(ctx context.Context, rel trust.RelationshipID, a trust.Account, opts ...Opt) (trust.Event, error) {
+func (e *Engine) RecordAccount(ctx context.Context, rel trust.RelationshipID, a trust.Account, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
 }
 
 // Acknowledge records an acknowledgement of a breach by the partner who caused it.
-func (e *Engine) Acknowledge(ctx context.Context, rel trust.RelationshipID, a trust.Acknowledgement, opts ...Opt) (trust.Event, error) {
+func (e *Engine) Acknowledge(ctx context.Context, rel trust.RelationshipID, a trust.Acknowledgement, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
 }
 
 // AnswerAcknowledgement records the hurt partner's answer to an acknowledgement.
-func (e *Engine) AnswerAcknowledgement(ctx context.Context, rel trust.RelationshipID, a trust.AcknowledgementAnswer, opts ...Opt) (trust.Event, error) {
+func (e *Engine) AnswerAcknowledgement(ctx context.Context, rel trust.RelationshipID, a trust.AcknowledgementAnswer, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
 }
 
 // RequestNeed records a needs request.
-func (e *Engine) RequestNeed(ctx context.Context, rel trust.RelationshipID, n trust.NeedsRequest, opts ...Opt) (trust.Event, error) {
+func (e *Engine) RequestNeed(ctx context.Context, rel trust.RelationshipID, n trust.NeedsRequest, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(n.From), &n, opts)
 }
 
 // AnswerNeed records the other partner's answer to a needs request.
-func (e *Engine) AnswerNeed(ctx context.Context, rel trust.RelationshipID, a trust.NeedsAnswer, opts ...Opt) (trust.Event, error) {
+func (e *Engine) AnswerNeed(ctx context.Context, rel trust.RelationshipID, a trust.NeedsAnswer, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
 }
 
 // CloseNeed records how a needs request ended.
-func (e *Engine) CloseNeed(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, c trust.NeedsClosed, opts ...Opt) (trust.Event, error) {
+func (e *Engine) CloseNeed(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, c trust.NeedsClosed, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(by), &c, opts)
 }
 
 // StateCommitment records a partner's answer to "do you want to keep working
 // on this?". It is private to the partner; the couple sees only alignment.
-func (e *Engine) StateCommitment(ctx context.Context, rel trust.RelationshipID, c trust.Commitment, opts ...Opt) (trust.Event, error) {
+func (e *Engine) StateCommitment(ctx context.Context, rel trust.RelationshipID, c trust.Commitment, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(c.Partner), &c, opts)
 }
 
@@ -124,28 +119,28 @@ func (e *Engine) StateCommitment(ctx context.Context, rel trust.RelationshipID, 
 // joint assignment is paused and the schedulers propose only individual
 // support; the other partner is never told why. It returns the event, which
 // only the raiser may see.
-func (e *Engine) RaiseSafetyFlag(ctx context.Context, rel trust.RelationshipID, f trust.SafetyFlag, opts ...Opt) (trust.Event, error) {
+func (e *Engine) RaiseSafetyFlag(ctx context.Context, rel trust.RelationshipID, f trust.SafetyFlag, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(f.Partner), &f, opts)
 }
 
 // ClearSafetyFlag clears a safety flag. Only the partner who raised it, or a
 // professional they consented to share safety data with, may clear it.
-func (e *Engine) ClearSafetyFlag(ctx context.Context, rel trust.RelationshipID, by trust.Actor, c trust.SafetyFlagCleared, opts ...Opt) (trust.Event, error) {
+func (e *Engine) ClearSafetyFlag(ctx context.Context, rel trust.RelationshipID, by trust.Actor, c trust.SafetyFlagCleared, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, by, &c, opts)
 }
 
 // SetPause pauses or resumes joint work at a partner's request.
-func (e *Engine) SetPause(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, p trust.PauseChange, opts ...Opt) (trust.Event, error) {
+func (e *Engine) SetPause(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, p trust.PauseChange, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(by), &p, opts)
 }
 
 // SetProfessionalConsent gives or withdraws a partner's consent to share with a professional.
-func (e *Engine) SetProfessionalConsent(ctx context.Context, rel trust.RelationshipID, c trust.ProfessionalConsent, opts ...Opt) (trust.Event, error) {
+func (e *Engine) SetProfessionalConsent(ctx context.Context, rel trust.RelationshipID, c trust.ProfessionalConsent, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(c.Partner), &c, opts)
 }
 
 // SetResearchConsent gives or withdraws a partner's consent to research use.
-func (e *Engine) SetResearchConsent(ctx context.Context, rel trust.RelationshipID, c trust.ResearchConsent, opts ...Opt) (trust.Event, error) {
+func (e *Engine) SetResearchConsent(ctx context.Context, rel trust.RelationshipID, c trust.ResearchConsent, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(c.Partner), &c, opts)
 }
 

@@ -222,30 +222,30 @@ func ritualOf(b *agreement.Book, o agreement.Occurrence) string {
 
 // StartAssignment records a participant starting an assignment. A joint
 // assignment cannot start while joint work is paused.
-func (e *Engine) StartAssignment(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID, id AssignmentID, opts ...Opt) (trust.Event, error) {
+func (e *Engine) StartAssignment(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID, id AssignmentID, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(partner), &AssignmentStarted{Assignment: id, Partner: partner}, opts)
 }
 
 // AnswerStep records a participant's written answer to one step. Its
 // visibility follows the step: sealed steps stay hidden until both answered.
-func (e *Engine) AnswerStep(ctx context.Context, rel trust.RelationshipID, a StepAnswered, opts ...Opt) (trust.Event, error) {
+func (e *Engine) AnswerStep(ctx context.Context, rel trust.RelationshipID, a StepAnswered, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
 }
 
 // CompleteAssignment records one participant's outcome. A joint assignment's
 // reflections are sealed until both completed; a solo one's are private.
-func (e *Engine) CompleteAssignment(ctx context.Context, rel trust.RelationshipID, c AssignmentCompleted, opts ...Opt) (trust.Event, error) {
+func (e *Engine) CompleteAssignment(ctx context.Context, rel trust.RelationshipID, c AssignmentCompleted, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(c.Partner), &c, opts)
 }
 
 // SkipAssignment records a participant skipping an assignment, with a reason.
 // A skip never counts against anyone; the next plan adapts.
-func (e *Engine) SkipAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSkipped, opts ...Opt) (trust.Event, error) {
+func (e *Engine) SkipAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSkipped, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(s.Partner), &s, opts)
 }
 
 // SnoozeAssignment moves an assignment's due window later.
-func (e *Engine) SnoozeAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSnoozed, opts ...Opt) (trust.Event, error) {
+func (e *Engine) SnoozeAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSnoozed, opts ...Opt) ([]trust.Event, error) {
 	return e.do(ctx, rel, trust.PartnerActor(s.Partner), &s, opts)
 }
 

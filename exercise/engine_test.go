@@ -450,7 +450,10 @@ func TestSameInputsGiveByteIdenticalStreams(t *testing.T) {
 func TestEngineEventsValidateAgainstPublishedSchemas(t *testing.T) {
 	c := newCouple(t, trust.DefaultProfile(), nil, 7)
 	c.understand(false)
+	c.agree()
 	c.acknowledge()
+	c.needs()
+	c.week(6)
 	for range 4 {
 		_, err := c.eng.Plan(c.ctx, c.rel.ID, c.b)
 		require.NoError(t, err)

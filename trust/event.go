@@ -299,6 +299,15 @@ func EventTypes() []EventSpec {
 	return out
 }
 
+// validType reports whether typ is a well-formed event type; registered
+// types were checked when they were registered.
+func validType(typ string) bool {
+	if _, ok := LookupEventType(typ); ok {
+		return true
+	}
+	return typeRE.MatchString(typ)
+}
+
 // Sensitive reports whether the event carries safety data, which is private to
 // its owner, never notified and never exported.
 func (e Event) Sensitive() bool {
@@ -384,7 +393,7 @@ func (e Event) Validate() error {
 		return Invalid("relationship", "is required")
 	case e.Source != "urn:uuid:"+e.Relationship.String():
 		return Invalid("source", "must be \"urn:uuid:<relationship>\"")
-	case !typeRE.MatchString(e.Type):
+	case !validType(e.Type):
 		return Invalid("type", "%q is not a namespaced event type", e.Type)
 	case e.Time.IsZero():
 		return Invalid("time", "is required")

@@ -2,6 +2,7 @@ package trust
 
 import (
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -88,15 +89,29 @@ func (r Relationship) Validate() error {
 	return nil
 }
 
-// Location loads the relationship's time zone.
+// Location loads the relationship's time zone. Zones are loaded once per
+// process and shared: a *time.Location is immutable.
 func (r Relationship) Location() (*time.Location, error) {
-	if r.TimeZone == "" {
+	return LoadLocation(r.TimeZone)
+}
+
+var locations sync.Map // IANA name -> *time.Location
+
+// LoadLocation loads an IANA time zone by name, caching it, and refuses the
+// empty name, "Local" and anything the zone database does not know, with a
+// *ValidationError for field "time_zone".
+func LoadLocation(name string) (*time.Location, error) {
+	if name == "" {
 		return nil, Invalid("time_zone", "is required")
 	}
-	loc, err := time.LoadLocation(r.TimeZone)
-	if err != nil || strings.EqualFold(r.TimeZone, "local") {
-		return nil, Invalid("time_zone", "%q is not an IANA time zone", r.TimeZone)
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location), nil
 	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || strings.EqualFold(name, "local") || len(name) > 64 {
+		return nil, Invalid("time_zone", "%q is not an IANA time zone", name)
+	}
+	locations.Store(name, loc)
 	return loc, nil
 }
 

@@ -372,22 +372,22 @@ func (s *server) assignmentAction(action string) func(http.ResponseWriter, *http
 		if !s.decode(w, doc, payload, "") {
 			return
 		}
-		var ev trust.Event
+		var events []trust.Event
 		switch p := payload.(type) {
 		case *exercise.AssignmentStarted:
-			ev, err = s.eng.StartAssignment(r.Context(), c.rel, c.me, aid, opts...)
+			events, err = s.eng.StartAssignment(r.Context(), c.rel, c.me, aid, opts...)
 		case *exercise.AssignmentCompleted:
-			ev, err = s.eng.CompleteAssignment(r.Context(), c.rel, *p, opts...)
+			events, err = s.eng.CompleteAssignment(r.Context(), c.rel, *p, opts...)
 		case *exercise.AssignmentSkipped:
-			ev, err = s.eng.SkipAssignment(r.Context(), c.rel, *p, opts...)
+			events, err = s.eng.SkipAssignment(r.Context(), c.rel, *p, opts...)
 		case *exercise.AssignmentSnoozed:
-			ev, err = s.eng.SnoozeAssignment(r.Context(), c.rel, *p, opts...)
+			events, err = s.eng.SnoozeAssignment(r.Context(), c.rel, *p, opts...)
 		}
 		if err != nil {
 			writeProblem(w, problemFor(s.log, err, ""))
 			return
 		}
-		writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, []trust.Event{ev})})
+		writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, events)})
 	}
 }
 

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/mendkit/mend/exercise/simulate"
+	"github.com/mendkit/mend/trust"
+)
+
+// measureBaseline times encoding/json alone on one core over events of the
+// same run: the journey events of the dataset's first consenting couples
+// (simulated again, untimed) and their exported records. It prints both
+// figures beside the generator's end-to-end rate.
+func measureBaseline(w io.Writer, cfg simulate.Config, generated float64) error {
+	var journey []trust.Event
+	var exported []simulate.ExportEvent
+	key := simulate.PseudonymKey(cfg.Seed)
+	for i := 0; i < cfg.Params.Couples && len(journey) < 20000; i++ {
+		if !simulate.DrawCouple(cfg.Params, cfg.Seed, i).Consented() {
+			continue
+		}
+		c, err := simulate.Simulate(context.Background(), cfg.Params, cfg.Seed, i)
+		if err != nil {
+			return err
+		}
+		x, _, err := simulate.Export(c.Events, simulate.ExportOptions{Key: key, IncludeSafety: cfg.IncludeSafety})
+		if err != nil {
+			return err
+		}
+		journey = append(journey, c.Events...)
+		exported = append(exported, x.Events...)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	a, err := encodeRate(journey)
+	if err != nil {
+		return err
+	}
+	b, err := encodeRate(exported)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "baseline (GOMAXPROCS=1, encoding/json only, %d events): journey events %.0f events/s, export records %.0f events/s\n", len(journey), a, b)
+	fmt.Fprintf(w, "generator end to end: %.0f events/s = %.2fx the journey-event encode-only rate\n", generated, generated/a)
+	return nil
+}
+
+// encodeRate marshals the events repeatedly for about two seconds and
+// returns events per second.
+func encodeRate[T any](events []T) (float64, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	n := 0
+	start := time.Now()
+	for time.Since(start) < 2*time.Second {
+		for _, e := range events {
+			if _, err := json.Marshal(e); err != nil {
+				return 0, err
+			}
+		}
+		n += len(events)
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}

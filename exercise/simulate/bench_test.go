@@ -1,0 +1,80 @@
+package simulate_test
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+	"testing"
+
+	"github.com/mendkit/mend/exercise/simulate"
+	"github.com/mendkit/mend/trust"
+)
+
+// benchParams is the workload of the throughput benchmarks: the default
+// model, 26 weeks.
+func benchParams(couples int) simulate.Params {
+	p := simulate.DefaultParams()
+	p.Couples, p.CouplesPerPart = couples, 250
+	return p
+}
+
+// BenchmarkGenerate measures the generator end to end (simulate, export,
+// summarise, encode and write) with every core, in journey events per
+// second. Run it beside BenchmarkEncodeOnly in the same go test run:
+//
+//	go test ./exercise/simulate -run '^$' -bench 'Generate|EncodeOnly' -benchtime 3x
+func BenchmarkGenerate(b *testing.B) {
+	p := benchParams(40)
+	events := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := simulate.Generate(context.Background(), simulate.Config{Params: p, Seed: 1, Workers: runtime.GOMAXPROCS(0)}, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += c.JourneyEvents
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkEncodeOnly measures encoding/json alone, on one goroutine, over
+// the events the generator makes: the engine's journey events and the
+// exported records.
+func BenchmarkEncodeOnly(b *testing.B) {
+	p := benchParams(40)
+	var journey []trust.Event
+	var exported []simulate.ExportEvent
+	for i := range p.Couples {
+		if !simulate.DrawCouple(p, 1, i).Consented() {
+			continue
+		}
+		c, err := simulate.Simulate(context.Background(), p, 1, i)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x, _, err := simulate.Export(c.Events, simulate.ExportOptions{Key: simulate.PseudonymKey(1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		journey = append(journey, c.Events...)
+		exported = append(exported, x.Events...)
+	}
+	b.Run("journey-events", func(b *testing.B) { encode(b, journey) })
+	b.Run("export-records", func(b *testing.B) { encode(b, exported) })
+}
+
+func encode[T any](b *testing.B, events []T) {
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, e := range events {
+			if _, err := json.Marshal(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n += len(events)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+}

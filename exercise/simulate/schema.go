@@ -1,0 +1,40 @@
+package simulate
+
+import (
+	"embed"
+
+	"github.com/mendkit/mend/trust"
+)
+
+//go:embed schemas/*.json
+var schemaFS embed.FS
+
+// Schemas lists the JSON Schemas the simulate package publishes: the
+// exported event (export-event), the rows of the two CSV files
+// (couple-summary, panel-row), the parameter file (params) and the
+// dataset manifest (manifest). Their $ids are
+// trust.SchemaBase + "simulate/<name>-<version>.json".
+func Schemas() []trust.Schema {
+	s, err := trust.LoadSchemas(pkg, schemaFS, "schemas")
+	if err != nil {
+		panic("simulate: embedded schemas: " + err.Error())
+	}
+	return s
+}
+
+// Schema IDs of the published schemas.
+var (
+	ExportEventSchema   = trust.SchemaID(pkg, "export-event", "1.0")
+	CoupleSummarySchema = trust.SchemaID(pkg, "couple-summary", "1.0")
+	PanelRowSchema      = trust.SchemaID(pkg, "panel-row", "1.0")
+	ParamsSchema        = trust.SchemaID(pkg, "params", "1.0")
+	ManifestSchema      = trust.SchemaID(pkg, "manifest", "1.0")
+)
+
+func schemaJSON(id string) []byte {
+	s, ok := trust.FindSchema(Schemas(), id)
+	if !ok {
+		panic("simulate: schema " + id + " is not embedded")
+	}
+	return s.JSON
+}
