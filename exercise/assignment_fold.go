@@ -49,6 +49,11 @@ type Assignments struct {
 	history    map[string]*ExerciseHistory
 	flags      map[trust.SafetyFlagID]bool
 	paused     bool
+	// closed lists the closed assignments whose due window may still count
+	// as recent: every closed one with DueStart at or after prunedTo. Recent
+	// reads it instead of the whole history.
+	closed   []AssignmentID
+	prunedTo time.Time
 }
 
 type assignmentState struct {
@@ -509,6 +514,19 @@ func (f *Assignments) close(s *assignmentState, st Status, at time.Time) {
 	s.a.Status = st
 	s.a.ClosedAt = at
 	delete(f.open, s.a.ID)
+	f.closed = append(f.closed, s.a.ID)
+	// Drop what can no longer be recent for any later instant, a few days
+	// at a time so the work stays amortised O(1) per event.
+	if cut := at.Add(-RecentWindow - 24*time.Hour); cut.Sub(f.prunedTo) > 7*24*time.Hour {
+		kept := f.closed[:0]
+		for _, id := range f.closed {
+			if !f.byID[id].a.DueStart.Before(cut) {
+				kept = append(kept, id)
+			}
+		}
+		f.closed = kept
+		f.prunedTo = cut
+	}
 }
 
 func (f *Assignments) hist(key string) *ExerciseHistory {
@@ -614,9 +632,16 @@ const RecentWindow = 28 * 24 * time.Hour
 func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
 	var out []AssignmentSummary
-	for i := len(f.order) - 1; i >= 0; i-- {
-		a := &f.byID[f.order[i]].a
-		if f.open[a.ID] || !a.DueStart.Before(since) {
+	for id := range f.open {
+		out = append(out, summarise(&f.byID[id].a))
+	}
+	closed := f.closed
+	if since.Before(f.prunedTo) {
+		closed = f.order // asked about the past: look at everything
+	}
+	for _, id := range closed {
+		a := &f.byID[id].a
+		if !f.open[id] && !a.DueStart.Before(since) {
 			out = append(out, summarise(a))
 		}
 	}
@@ -665,6 +690,7 @@ func (f *Assignments) Clone() *Assignments {
 		c.history[k] = &h
 	}
 	c.flags = cloneMap(f.flags)
+	c.closed = slices.Clone(f.closed)
 	return &c
 }
 

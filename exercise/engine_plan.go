@@ -72,8 +72,8 @@ func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner tru
 		if !a.Has(partner) {
 			continue
 		}
-		ex, ok := e.catalogue.Lookup(a.Exercise)
-		if !ok {
+		ex := e.catalogue.get(a.Exercise) // read-only: no copy
+		if ex == nil {
 			continue
 		}
 		if out.JointWorkPaused && ex.Mode.Joint() {
@@ -133,8 +133,8 @@ func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 // snapshot never says who raised a flag. The proposal is private to the
 // partner who raised it, and its reason never mentions the flag.
 func (e *Engine) supportFor(st *journeyState, now time.Time) []Proposal {
-	ex, ok := e.catalogue.Lookup(e.support)
-	if !ok || ex.Mode != Solo {
+	ex := e.catalogue.get(e.support)
+	if ex == nil || ex.Mode != Solo {
 		return nil
 	}
 	var out []Proposal
@@ -178,7 +178,7 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		ongoing = ongoing || b.Ongoing
 	}
 	var occ []Occurrence
-	for _, o := range st.book.Due(now, e.horizon) {
+	for _, o := range st.due(now, e.horizon) {
 		ritual := ritualOf(st.book, o)
 		if ritual == "" {
 			continue
@@ -292,8 +292,8 @@ func (e *Engine) defaultVisibility(st *journeyState, cmd *Command) {
 		if !ok {
 			return
 		}
-		ex, ok := e.catalogue.Lookup(a.Exercise)
-		if !ok {
+		ex := e.catalogue.get(a.Exercise)
+		if ex == nil {
 			return
 		}
 		if step, ok := ex.Step(d.Step); ok {

@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +24,40 @@ type journeyState struct {
 	eventIDs map[trust.EventID]trust.Sequence
 	reminded map[trust.PartnerID][]time.Time
 	stale    bool
+
+	// agreementSeq is the sequence of the last agreement event; it keys the
+	// cache of upcoming occurrences, which Plan reads every time.
+	agreementSeq trust.Sequence
+	dueCache     struct {
+		seq     trust.Sequence
+		day     time.Time
+		horizon time.Duration
+		occ     []agreement.Occurrence
+	}
+}
+
+// due returns the agreements' occurrences due at now within horizon, as
+// agreement.Book.Due does, from a per-day cache that any agreement event
+// invalidates (evidence changes an occurrence's outcome).
+func (st *journeyState) due(now time.Time, horizon time.Duration) []agreement.Occurrence {
+	lookback := time.Duration(agreement.MaxDurationMinutes+agreement.MaxGraceMinutes) * time.Minute
+	day := now.UTC().Truncate(24 * time.Hour)
+	c := &st.dueCache
+	if c.seq != st.agreementSeq || !c.day.Equal(day) || c.horizon != horizon || c.occ == nil {
+		c.seq, c.day, c.horizon = st.agreementSeq, day, horizon
+		c.occ = st.book.Occurrences(day.Add(-lookback), day.Add(24*time.Hour+horizon))
+		if c.occ == nil {
+			c.occ = []agreement.Occurrence{}
+		}
+	}
+	var out []agreement.Occurrence
+	from, to := now.Add(-lookback), now.Add(horizon)
+	for _, o := range c.occ {
+		if !o.Start.Before(from) && o.Start.Before(to) && o.Outcome == "" && o.GraceEnd.After(now) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // signalState keeps the progress signals the schedulers read, updated in O(1)
@@ -144,6 +179,9 @@ func (st *journeyState) apply(e trust.Event) error {
 		return err
 	}
 	st.signals.observe(e)
+	if strings.HasPrefix(e.Type, "agreement.") {
+		st.agreementSeq = e.Sequence
+	}
 	st.eventIDs[e.ID] = e.Sequence
 	st.seq = e.Sequence
 	return nil

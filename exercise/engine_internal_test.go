@@ -1,0 +1,65 @@
+package exercise
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/trust"
+)
+
+// TestDueCacheMatchesTheBook checks the engine's per-day cache of upcoming
+// occurrences against agreement.Book.Due at every hour of three weeks, with
+// evidence arriving along the way.
+func TestDueCacheMatchesTheBook(t *testing.T) {
+	ctx := context.Background()
+	ids := trust.SeededIDs(3)
+	t0 := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) // spans the London clock change
+	clock := trust.NewManualClock(t0)
+	eng, err := NewEngine(Options{Clock: clock, IDs: ids})
+	require.NoError(t, err)
+	a, _ := trust.NewID[trust.Partner](ids)
+	b, _ := trust.NewID[trust.Partner](ids)
+	relID, _ := trust.NewID[trust.Relationship](ids)
+	rel := trust.Relationship{ID: relID, TimeZone: "Europe/London", Started: t0,
+		Partners: [2]trust.Partner{{ID: a, DisplayName: "A"}, {ID: b, DisplayName: "B"}}}
+	_, err = eng.StartJourney(ctx, rel, trust.DefaultProfile())
+	require.NoError(t, err)
+	d, err := agreement.NewDraft(rel, ids, t0, "Rituals", "Time together.")
+	require.NoError(t, err)
+	_, err = d.Add(agreement.Term{Kind: agreement.DailyConnection, Title: "Reunion", Ritual: "daily_reunion", CommittedBy: agreement.Both(rel),
+		Timing: agreement.RecurringTiming("FREQ=DAILY", "2026-03-20", "18:30", 20, 180)})
+	require.NoError(t, err)
+	_, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Check-in", Ritual: "weekly_checkin", CommittedBy: agreement.Both(rel),
+		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", "2026-03-20", "19:00", 60, 1440)})
+	require.NoError(t, err)
+	ag, err := d.Agreement()
+	require.NoError(t, err)
+	_, err = eng.ProposeAgreement(ctx, rel.ID, a, ag)
+	require.NoError(t, err)
+	for _, p := range []trust.PartnerID{a, b} {
+		_, err = eng.SignAgreement(ctx, rel.ID, p, ag.ID, false)
+		require.NoError(t, err)
+	}
+	st, err := eng.state(ctx, rel.ID)
+	require.NoError(t, err)
+	for h := range 21 * 24 {
+		now := t0.Add(time.Duration(h) * time.Hour)
+		clock.Set(now)
+		if h%30 == 0 { // some evidence: the reunion kept
+			for _, o := range st.book.Due(now, 0) {
+				if o.Start.Before(now) {
+					_, err := eng.Do(ctx, rel.ID, Command{Actor: trust.PartnerActor(a), Data: &agreement.OccurrenceKept{Agreement: o.Agreement, Term: o.Term, Occurrence: o.Start, Partner: a}})
+					require.NoError(t, err)
+				}
+			}
+		}
+		st.mu.Lock()
+		got, want := st.due(now, 7*24*time.Hour), st.book.Due(now, 7*24*time.Hour)
+		st.mu.Unlock()
+		require.Equal(t, want, got, "at %s", now)
+	}
+}
