@@ -903,17 +903,27 @@ func (b *Book) decideRetired(e trust.Event, d *Retired) (func(), error) {
 	}, nil
 }
 
-func (b *Book) decideRevoked(e trust.Event, d *TransparencyRevoked) (func(), error) {
-	if err := actorIs(e, d.Partner, "revoking partner"); err != nil {
-		return nil, err
+// partnerTerm checks that the event is written by partner p (in the given
+// role) and finds the agreement and one of its terms.
+func (b *Book) partnerTerm(e trust.Event, p trust.PartnerID, role string, id AgreementID, tid TermID) (*record, Term, error) {
+	if err := actorIs(e, p, role); err != nil {
+		return nil, Term{}, err
 	}
-	r, err := b.record(e, d.Agreement)
+	r, err := b.record(e, id)
+	if err != nil {
+		return nil, Term{}, err
+	}
+	t, ok := r.hasTerm(tid)
+	if !ok {
+		return nil, Term{}, refuse(e.Type, trust.ErrNotFound, "agreement %s has no term %s", id, tid)
+	}
+	return r, t, nil
+}
+
+func (b *Book) decideRevoked(e trust.Event, d *TransparencyRevoked) (func(), error) {
+	r, t, err := b.partnerTerm(e, d.Partner, "revoking partner", d.Agreement, d.Term)
 	if err != nil {
 		return nil, err
-	}
-	t, ok := r.hasTerm(d.Term)
-	if !ok {
-		return nil, refuse(e.Type, trust.ErrNotFound, "agreement %s has no term %s", d.Agreement, d.Term)
 	}
 	if t.Kind != Transparency {
 		return nil, refuse(e.Type, nil, "term %q is a %s term; only a transparency term is revoked this way (review or retire the agreement to change others)", t.Title, t.Kind)
@@ -1126,16 +1136,9 @@ func (b *Book) decideMoved(e trust.Event, d *OccurrenceMoved) (func(), error) {
 }
 
 func (b *Book) decideBroken(e trust.Event, d *TermBroken) (func(), error) {
-	if err := actorIs(e, d.Partner, "reporting partner"); err != nil {
-		return nil, err
-	}
-	r, err := b.record(e, d.Agreement)
+	r, t, err := b.partnerTerm(e, d.Partner, "reporting partner", d.Agreement, d.Term)
 	if err != nil {
 		return nil, err
-	}
-	t, ok := r.hasTerm(d.Term)
-	if !ok {
-		return nil, refuse(e.Type, trust.ErrNotFound, "agreement %s has no term %s", d.Agreement, d.Term)
 	}
 	if t.Timing.Kind != Standing {
 		return nil, refuse(e.Type, nil, "term %q is scheduled; report its occurrences as missed instead", t.Title)

@@ -1,7 +1,6 @@
 package agreement_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/invopop/jsonschema"
@@ -138,16 +137,9 @@ func TestSchemaSamples(t *testing.T) {
 }
 
 func TestEveryRegisteredAgreementTypeHasItsSchema(t *testing.T) {
-	published := agreement.Schemas()
-	n := 0
-	for _, spec := range trust.EventTypes() {
-		if !strings.HasPrefix(spec.Type, "agreement.") {
-			continue
-		}
-		n++
-		_, ok := trust.FindSchema(published, spec.Schema)
-		assert.True(t, ok, "%s names schema %s, which is not published", spec.Type, spec.Schema)
+	specs := schemagen.CheckEventTypes(t, "agreement", agreement.Schemas())
+	for _, spec := range specs {
 		assert.Equal(t, []trust.Visibility{trust.Shared}, spec.Visibilities, spec.Type)
 	}
-	require.Equal(t, len(agreement.EventTypes()), n)
+	require.Len(t, specs, len(agreement.EventTypes()))
 }

@@ -398,3 +398,20 @@ func assert(t *testing.T, ok bool, format string, args ...any) {
 		t.Errorf(format, args...)
 	}
 }
+
+// CheckEventTypes asserts that every registered event type in namespace pkg
+// ("trust" for "trust.*") names a schema that pkg publishes, and returns the
+// registered specs of that namespace, in type order.
+func CheckEventTypes(t *testing.T, pkg string, published []trust.Schema) []trust.EventSpec {
+	t.Helper()
+	var out []trust.EventSpec
+	for _, spec := range trust.EventTypes() {
+		if !strings.HasPrefix(spec.Type, pkg+".") {
+			continue
+		}
+		out = append(out, spec)
+		_, ok := trust.FindSchema(published, spec.Schema)
+		assert(t, ok, "%s names schema %s, which is not published", spec.Type, spec.Schema)
+	}
+	return out
+}
