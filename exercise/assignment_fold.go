@@ -54,6 +54,10 @@ type Assignments struct {
 	// reads it instead of the whole history.
 	closed   []AssignmentID
 	prunedTo time.Time
+	// histView is a read-only copy of history handed to the engine's
+	// snapshots; it is rebuilt (never changed in place) after a change.
+	histView  map[string]ExerciseHistory
+	histDirty bool
 }
 
 type assignmentState struct {
@@ -530,6 +534,7 @@ func (f *Assignments) close(s *assignmentState, st Status, at time.Time) {
 }
 
 func (f *Assignments) hist(key string) *ExerciseHistory {
+	f.histDirty = true
 	h, ok := f.history[key]
 	if !ok {
 		h = &ExerciseHistory{Exercise: key}
@@ -612,6 +617,19 @@ func (f *Assignments) History() map[string]ExerciseHistory {
 	return out
 }
 
+// sharedHistory is History without the copies, for the engine's read-only
+// snapshots: the map is replaced, never changed, when the history changes.
+func (f *Assignments) sharedHistory() map[string]ExerciseHistory {
+	if f.histView == nil || f.histDirty {
+		out := make(map[string]ExerciseHistory, len(f.history))
+		for k, h := range f.history {
+			out[k] = *h
+		}
+		f.histView, f.histDirty = out, false
+	}
+	return f.histView
+}
+
 // HistoryOf returns the summary of one exercise.
 func (f *Assignments) HistoryOf(key string) (ExerciseHistory, bool) {
 	h, ok := f.history[key]
@@ -629,20 +647,32 @@ const RecentWindow = 28 * 24 * time.Hour
 // Recent returns summaries of every open assignment and of the closed ones
 // whose due window started within [RecentWindow] before now, ordered by due
 // start. It is what [Snapshot.Recent] carries.
-func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
+func (f *Assignments) Recent(now time.Time) []AssignmentSummary { return f.recent(now, true) }
+
+// recent lists the open and recently closed assignments; with clone false the
+// summaries share their participant slices with the fold (for read-only
+// snapshots).
+func (f *Assignments) recent(now time.Time, clone bool) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
-	var out []AssignmentSummary
-	for id := range f.open {
-		out = append(out, summarise(&f.byID[id].a))
-	}
 	closed := f.closed
 	if since.Before(f.prunedTo) {
 		closed = f.order // asked about the past: look at everything
 	}
+	out := make([]AssignmentSummary, 0, len(f.open)+len(closed))
+	add := func(a *Assignment) {
+		s := summarise(a)
+		if clone {
+			s.Participants = slices.Clone(a.Participants)
+		}
+		out = append(out, s)
+	}
+	for id := range f.open {
+		add(&f.byID[id].a)
+	}
 	for _, id := range closed {
 		a := &f.byID[id].a
 		if !f.open[id] && !a.DueStart.Before(since) {
-			out = append(out, summarise(a))
+			add(a)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -657,7 +687,7 @@ func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
 func idLess(a, b AssignmentID) bool { return bytes.Compare(a[:], b[:]) < 0 }
 
 func summarise(a *Assignment) AssignmentSummary {
-	return AssignmentSummary{ID: a.ID, Exercise: a.Exercise, Participants: slices.Clone(a.Participants), Status: a.Status,
+	return AssignmentSummary{ID: a.ID, Exercise: a.Exercise, Participants: a.Participants, Status: a.Status,
 		DueStart: a.DueStart, DueEnd: a.DueEnd, Scheduler: a.Scheduler, Term: a.Term, ClosedAt: a.ClosedAt}
 }
 
@@ -691,6 +721,7 @@ func (f *Assignments) Clone() *Assignments {
 	}
 	c.flags = cloneMap(f.flags)
 	c.closed = slices.Clone(f.closed)
+	c.histView, c.histDirty = nil, true
 	return &c
 }
 

@@ -200,7 +200,7 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		Gates:           GatesFrom(j.Gates(now), j.JointWorkPaused()),
 		JointWorkPaused: j.JointWorkPaused(), Alignment: j.Alignment(), SteppedBack: stepped,
 		BreachOngoing: ongoing, Occurrences: occ,
-		History: st.assign.History(), Recent: st.assign.Recent(now),
+		History: st.assign.sharedHistory(), Recent: st.assign.recent(now, false),
 		Signals:   Signals{LastSetback: st.signals.lastSetback, Setbacks: st.signals.setbacks},
 		Catalogue: e.catalogue,
 	}

@@ -36,16 +36,55 @@ type journeyState struct {
 	}
 }
 
+// noteAgreementEvent keeps the cache of due occurrences current: evidence
+// about one occurrence only takes that occurrence out of what is due, so it
+// is patched in place; any other agreement event drops the cache.
+func (st *journeyState) noteAgreementEvent(e trust.Event) {
+	if !strings.HasPrefix(e.Type, "agreement.") {
+		return
+	}
+	var id agreement.AgreementID
+	var term agreement.TermID
+	var at time.Time
+	switch d := e.Data.(type) {
+	case *agreement.OccurrenceKept:
+		id, term, at = d.Agreement, d.Term, d.Occurrence
+	case *agreement.OccurrenceMissed:
+		id, term, at = d.Agreement, d.Term, d.Occurrence
+	case *agreement.OccurrenceRescheduled:
+		id, term, at = d.Agreement, d.Term, d.Occurrence
+	case *agreement.OccurrenceSkipped:
+		id, term, at = d.Agreement, d.Term, d.Occurrence
+	default:
+		st.agreementSeq = e.Sequence
+		return
+	}
+	c := &st.dueCache
+	if c.seq != st.agreementSeq {
+		return // the cache is already stale
+	}
+	for i := range c.occ {
+		if o := &c.occ[i]; o.Agreement == id && o.Term == term && o.Start.Equal(at) {
+			o.Outcome = reported // due copies what it returns, so this changes nothing handed out
+			return
+		}
+	}
+}
+
+// reported marks a cached occurrence that has a report, so it is no longer due.
+const reported = agreement.Outcome("reported")
+
 // due returns the agreements' occurrences due at now within horizon, as
-// agreement.Book.Due does, from a per-day cache that any agreement event
-// invalidates (evidence changes an occurrence's outcome).
+// agreement.Book.Due does, from a per-week cache that any agreement event
+// invalidates (evidence only marks the occurrence it reports on).
 func (st *journeyState) due(now time.Time, horizon time.Duration) []agreement.Occurrence {
 	lookback := time.Duration(agreement.MaxDurationMinutes+agreement.MaxGraceMinutes) * time.Minute
-	day := now.UTC().Truncate(24 * time.Hour)
+	const bucket = 7 * 24 * time.Hour // one computation serves a week of plans
+	day := now.UTC().Truncate(bucket)
 	c := &st.dueCache
 	if c.seq != st.agreementSeq || !c.day.Equal(day) || c.horizon != horizon || c.occ == nil {
 		c.seq, c.day, c.horizon = st.agreementSeq, day, horizon
-		c.occ = st.book.Occurrences(day.Add(-lookback), day.Add(24*time.Hour+horizon))
+		c.occ = st.book.Occurrences(day.Add(-lookback), day.Add(bucket+horizon))
 		if c.occ == nil {
 			c.occ = []agreement.Occurrence{}
 		}
@@ -179,9 +218,7 @@ func (st *journeyState) apply(e trust.Event) error {
 		return err
 	}
 	st.signals.observe(e)
-	if strings.HasPrefix(e.Type, "agreement.") {
-		st.agreementSeq = e.Sequence
-	}
+	st.noteAgreementEvent(e)
 	st.eventIDs[e.ID] = e.Sequence
 	st.seq = e.Sequence
 	return nil
