@@ -299,6 +299,27 @@ func EventTypes() []EventSpec {
 	return out
 }
 
+// isURNOf reports whether s is "urn:uuid:" and the canonical form of id,
+// without allocating: Validate runs for every event a fold applies.
+func isURNOf(s string, id RelationshipID) bool {
+	const prefix = "urn:uuid:"
+	if len(s) != len(prefix)+36 || s[:len(prefix)] != prefix {
+		return false
+	}
+	var buf [36]byte
+	const hexdigits = "0123456789abcdef"
+	j := 0
+	for i, b := range id {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			buf[j] = '-'
+			j++
+		}
+		buf[j], buf[j+1] = hexdigits[b>>4], hexdigits[b&0x0f]
+		j += 2
+	}
+	return string(buf[:]) == s[len(prefix):]
+}
+
 // validType reports whether typ is a well-formed event type; registered
 // types were checked when they were registered.
 func validType(typ string) bool {
@@ -391,7 +412,7 @@ func (e Event) Validate() error {
 		return Invalid("id", "is required")
 	case e.Relationship.IsZero():
 		return Invalid("relationship", "is required")
-	case e.Source != "urn:uuid:"+e.Relationship.String():
+	case !isURNOf(e.Source, e.Relationship):
 		return Invalid("source", "must be \"urn:uuid:<relationship>\"")
 	case !validType(e.Type):
 		return Invalid("type", "%q is not a namespaced event type", e.Type)

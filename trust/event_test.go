@@ -2,6 +2,7 @@ package trust_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -111,4 +112,16 @@ func TestIDsAreDeterministicAndCanonical(t *testing.T) {
 	out, err := json.Marshal(alex)
 	require.NoError(t, err)
 	assert.Equal(t, `"0b5f7c1e-3a52-4d0c-9a11-5d2f6c7e8a01"`, string(out))
+}
+
+func TestSourceMustNameTheRelationship(t *testing.T) {
+	s := newStream(t, trust.DefaultProfile())
+	e := s.events[0]
+	require.NoError(t, e.Validate())
+	for _, bad := range []string{"", "urn:uuid:" + alex.String(), "urn:uuid:" + strings.ToUpper(rel.ID.String()), "/relationships/" + rel.ID.String()} {
+		e.Source = bad
+		var ve *trust.ValidationError
+		require.ErrorAs(t, e.Validate(), &ve, bad)
+		assert.Equal(t, "source", ve.Field)
+	}
 }

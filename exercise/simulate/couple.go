@@ -649,16 +649,21 @@ func (s *sim) track() {
 	s.seen = len(s.st.events)
 }
 
-// assignments: once a day the app brings the plan up to date (one Plan
-// call: it expires what is overdue and turns the scheduler's proposals into
-// assignments, whichever partner opens it). An assignment due now is
+// assignments: every other day the app brings the plan up to date (one
+// Plan call: it expires what is overdue and turns the scheduler's proposals
+// into assignments, whichever partner opens it). An assignment due now is
 // decided once, the first day it is due: its participants do it with a
 // probability set by their adherence and engagement, or one of them skips
 // it, or they let it expire. Joint work waits while it is paused.
 func (s *sim) assignments() error {
 	s.at(3)
-	if _, err := s.eng.Plan(s.ctx, s.rel.ID, s.pid[s.day%2]); err != nil {
-		return err
+	// The app brings the plan up to date every other day: the scheduler
+	// looks a week ahead for rituals and gives other work a window of days,
+	// and the simulation tracks what is due from the events in between.
+	if s.day%2 == 0 {
+		if _, err := s.eng.Plan(s.ctx, s.rel.ID, s.pid[(s.day/2)%2]); err != nil {
+			return err
+		}
 	}
 	s.track()
 	now := s.clock.Now()
