@@ -68,3 +68,17 @@ func BenchmarkDecodeEvent(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkValidate validates one envelope and payload: every fold does it
+// for every event it applies.
+func BenchmarkValidate(b *testing.B) {
+	s := benchStream(b, 3)
+	e := s.events[2]
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := e.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

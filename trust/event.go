@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -234,10 +235,20 @@ type EventSpec struct {
 }
 
 var (
-	registryMu sync.RWMutex
-	registry   = map[string]EventSpec{}
+	// registryMu serialises registrations; readers load the current map
+	// without locking (it is replaced, never changed, on registration), so
+	// the hot path of every fold costs one atomic load.
+	registryMu sync.Mutex
+	registry   atomic.Pointer[map[string]EventSpec]
 	typeRE     = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
 )
+
+func registered() map[string]EventSpec {
+	if m := registry.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
 
 // RegisterEventType registers an event type so events of that type decode to
 // a typed payload. mend's packages register their own types; an app registers
@@ -264,10 +275,16 @@ func RegisterEventType(spec EventSpec) error {
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	if _, dup := registry[spec.Type]; dup {
+	old := registered()
+	if _, dup := old[spec.Type]; dup {
 		return fmt.Errorf("trust: register %s: %w: already registered", spec.Type, ErrConflict)
 	}
-	registry[spec.Type] = spec
+	next := make(map[string]EventSpec, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[spec.Type] = spec
+	registry.Store(&next)
 	return nil
 }
 
@@ -281,18 +298,15 @@ func MustRegisterEventType(spec EventSpec) {
 
 // LookupEventType returns the registered spec of an event type.
 func LookupEventType(typ string) (EventSpec, bool) {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	s, ok := registry[typ]
+	s, ok := registered()[typ]
 	return s, ok
 }
 
 // EventTypes lists the registered event types in sorted order.
 func EventTypes() []EventSpec {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	out := make([]EventSpec, 0, len(registry))
-	for _, s := range registry {
+	reg := registered()
+	out := make([]EventSpec, 0, len(reg))
+	for _, s := range reg {
 		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
