@@ -30,6 +30,7 @@ type DuplicateKeyError struct {
 	Key string
 }
 
+// Error implements the error interface.
 func (e *DuplicateKeyError) Error() string {
 	return fmt.Sprintf("exercise: %s: key %q is used twice", e.Field, e.Key)
 }
@@ -63,6 +64,7 @@ type ReferenceError struct {
 	Scope string
 }
 
+// Error implements the error interface.
 func (e *ReferenceError) Error() string {
 	if e.Scope != "" {
 		return fmt.Sprintf("exercise: %s: %s %q is not in %s", e.Field, e.Kind, e.Ref, e.Scope)

@@ -59,6 +59,7 @@ type LineError struct {
 	Err error
 }
 
+// Error implements the error interface.
 func (e *LineError) Error() string { return fmt.Sprintf("progress: jsonl: line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the cause.

@@ -35,6 +35,7 @@ type ValidationError struct {
 	Problem string
 }
 
+// Error implements the error interface.
 func (e *ValidationError) Error() string {
 	pkg := e.Pkg
 	if pkg == "" {
@@ -83,6 +84,7 @@ type TransitionError struct {
 	Cause  error // optional sentinel such as ErrNotFound or ErrForbidden
 }
 
+// Error implements the error interface.
 func (e *TransitionError) Error() string {
 	pkg := e.Pkg
 	if pkg == "" {
@@ -107,6 +109,7 @@ type GateError struct {
 	Unmet []GateResult // the gates that were not met, in profile order
 }
 
+// Error implements the error interface.
 func (e *GateError) Error() string {
 	parts := make([]string, len(e.Unmet))
 	for i, g := range e.Unmet {

@@ -115,6 +115,7 @@ type ConflictError struct {
 	Reason string
 }
 
+// Error implements the error interface.
 func (e *ConflictError) Error() string {
 	if !e.EventID.IsZero() {
 		return fmt.Sprintf("store: conflict appending to %s: event %s: %s", e.Relationship, e.EventID, e.Reason)
@@ -138,6 +139,7 @@ type CorruptionError struct {
 	Reason string
 }
 
+// Error implements the error interface.
 func (e *CorruptionError) Error() string {
 	return fmt.Sprintf("store: corrupt log %s at offset %d: %s", e.Path, e.Offset, e.Reason)
 }
