@@ -143,10 +143,14 @@ func (e *Engine) supportFor(st *journeyState, now time.Time) []Proposal {
 			continue
 		}
 		out = append(out, Proposal{Exercise: ex.Key, Participants: []trust.PartnerID{p.ID}, DueStart: now, DueEnd: now.Add(7 * 24 * time.Hour),
-			Reason: "Support that is yours alone, whenever you want it.", Scheduler: "support"})
+			Reason: "Support that is yours alone, whenever you want it.", Scheduler: supportScheduler})
 	}
 	return out
 }
+
+// supportScheduler names the engine's own proposals of individual support
+// after a safety flag.
+const supportScheduler = "support"
 
 func participantsKey(ps []trust.PartnerID) string {
 	s := make([]string, len(ps))

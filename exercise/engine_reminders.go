@@ -121,7 +121,9 @@ type Reminder struct {
 // engine's [ReminderPolicy]: at most one at a time, for the soonest assignment
 // due now that the partner has not started, never in quiet hours, never more
 // than the daily cap, never for joint work while it is paused, and never
-// about anything but an assignment (a safety flag is never notified). Sending
+// about anything but an assignment: a safety flag, and the individual support
+// offered after one, are never notified, since a notification can be seen by
+// whoever holds the phone. Sending
 // is the app's job; the engine remembers what it returned so the rate limit
 // holds (in memory: an engine restart forgets it).
 func (e *Engine) RemindersDue(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID) ([]Reminder, error) {
@@ -145,6 +147,11 @@ func (e *Engine) RemindersDue(ctx context.Context, rel trust.RelationshipID, par
 	}
 	for _, it := range plan.Items {
 		if !it.DueNow || slices.Contains(it.Assignment.Started, partner) {
+			continue
+		}
+		if it.Assignment.Scheduler == supportScheduler {
+			// Support offered after a safety flag is never notified: a
+			// notification can be read by whoever holds the phone.
 			continue
 		}
 		st.reminded[partner] = append(st.reminded[partner], now)

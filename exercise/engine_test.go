@@ -288,6 +288,18 @@ func TestSafetyFlagPausesJointWorkAtOnceAndNeverLeaks(t *testing.T) {
 	alexPlan, err := c.eng.Plan(c.ctx, c.rel.ID, c.a)
 	require.NoError(t, err)
 	assert.False(t, slices.ContainsFunc(alexPlan.Items, func(it exercise.PlanItem) bool { return it.Assignment.Scheduler == "support" }))
+	// The support offered to Sam is never notified.
+	for range 3 {
+		rs, err := c.eng.RemindersDue(c.ctx, c.rel.ID, c.b)
+		require.NoError(t, err)
+		for _, r := range rs {
+			a := slices.IndexFunc(samPlan.Items, func(it exercise.PlanItem) bool { return it.Assignment.ID == r.Assignment })
+			if a >= 0 {
+				assert.NotEqual(t, "support", samPlan.Items[a].Assignment.Scheduler, "support after a flag is never notified")
+			}
+		}
+		c.clock.Advance(5 * time.Hour)
+	}
 	// Nothing the other partner can read mentions the flag.
 	alexSees, err := c.eng.Timeline(c.ctx, c.rel.ID, trust.PartnerViewer(c.a))
 	require.NoError(t, err)
