@@ -143,14 +143,16 @@ func (e *Engine) supportFor(st *journeyState, now time.Time) []Proposal {
 			continue
 		}
 		out = append(out, Proposal{Exercise: ex.Key, Participants: []trust.PartnerID{p.ID}, DueStart: now, DueEnd: now.Add(7 * 24 * time.Hour),
-			Reason: "Support that is yours alone, whenever you want it.", Scheduler: supportScheduler})
+			Reason: "Support that is yours alone, whenever you want it.", Scheduler: SupportScheduler})
 	}
 	return out
 }
 
-// supportScheduler names the engine's own proposals of individual support
-// after a safety flag.
-const supportScheduler = "support"
+// SupportScheduler is the scheduler name of the engine's own proposals of
+// individual support to a partner who raised a safety flag. Those
+// assignments are safety data: never notified, and left out of research
+// exports with the flags themselves.
+const SupportScheduler = "support"
 
 func participantsKey(ps []trust.PartnerID) string {
 	s := make([]string, len(ps))

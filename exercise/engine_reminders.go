@@ -149,7 +149,7 @@ func (e *Engine) RemindersDue(ctx context.Context, rel trust.RelationshipID, par
 		if !it.DueNow || slices.Contains(it.Assignment.Started, partner) {
 			continue
 		}
-		if it.Assignment.Scheduler == supportScheduler {
+		if it.Assignment.Scheduler == SupportScheduler {
 			// Support offered after a safety flag is never notified: a
 			// notification can be read by whoever holds the phone.
 			continue

@@ -256,7 +256,8 @@ type Exported struct {
 //   - every free-text field is dropped, and so are time zones, display
 //     names, real dates and instrument answers;
 //   - times become whole days and minutes since the journey's start;
-//   - safety events ([trust.Event.Sensitive]) are dropped unless
+//   - safety events ([trust.Event.Sensitive]), and the assignments of the
+//     individual support offered after a safety flag, are dropped unless
 //     opts.IncludeSafety, and so is every event of a type not in
 //     [ExportType.Values];
 //   - the exported events are renumbered 1, 2, … so no gap shows a drop.
@@ -307,9 +308,22 @@ func Export(events []trust.Event, opts ExportOptions) (Exported, bool, error) {
 		}
 	}
 	x.roles = out.Roles
+	// The individual support the engine offers after a safety flag is safety
+	// data too: its assignments go with the flags.
+	support := map[exercise.AssignmentID]bool{}
+	if !opts.IncludeSafety {
+		for _, e := range events {
+			if p, ok := e.Data.(*exercise.AssignmentProposed); ok && p.Scheduler == exercise.SupportScheduler {
+				support[p.Assignment] = true
+			}
+		}
+	}
 	out.Events = make([]ExportEvent, 0, len(events))
 	for _, e := range events {
 		if e.Sensitive() && !opts.IncludeSafety {
+			continue
+		}
+		if id, ok := assignmentOf(e); ok && support[id] {
 			continue
 		}
 		data, ok := x.data(e)
@@ -323,6 +337,29 @@ func Export(events []trust.Event, opts ExportOptions) (Exported, bool, error) {
 		out.Events = append(out.Events, ev)
 	}
 	return out, true, nil
+}
+
+// assignmentOf returns the assignment an exercise event is about.
+func assignmentOf(e trust.Event) (exercise.AssignmentID, bool) {
+	switch d := e.Data.(type) {
+	case *exercise.AssignmentProposed:
+		return d.Assignment, true
+	case *exercise.AssignmentScheduled:
+		return d.Assignment, true
+	case *exercise.AssignmentStarted:
+		return d.Assignment, true
+	case *exercise.AssignmentCompleted:
+		return d.Assignment, true
+	case *exercise.AssignmentSkipped:
+		return d.Assignment, true
+	case *exercise.AssignmentSnoozed:
+		return d.Assignment, true
+	case *exercise.AssignmentExpired:
+		return d.Assignment, true
+	case *exercise.StepAnswered:
+		return d.Assignment, true
+	}
+	return exercise.AssignmentID{}, false
 }
 
 // pseudonyms turns IDs into keyed pseudonyms, caching them per stream.

@@ -87,7 +87,7 @@ func validateEvent(t *testing.T, v *schemagen.Validator, e trust.Event) {
 func TestExportDeidentifies(t *testing.T) {
 	p := small(8, 10)
 	key := simulate.PseudonymKey(9)
-	sawSafety := false
+	sawSafety, sawSupport := false, false
 	for i := range p.Couples {
 		d := simulate.DrawCouple(p, 9, i)
 		c, err := simulate.Simulate(context.Background(), p, 9, i)
@@ -118,18 +118,40 @@ func TestExportDeidentifies(t *testing.T) {
 		for j, e := range x.Events {
 			assert.Equal(t, j+1, e.Seq, "renumbered without gaps")
 			assert.NotContains(t, string(e.Type), "safety", "safety events are dropped by default")
+			assert.NotContains(t, mustJSON(t, e.Data), `"scheduler":"`+exercise.SupportScheduler+`"`, "so is the support offered after a flag")
 		}
 		with, _, err := simulate.Export(c.Events, simulate.ExportOptions{Key: key, IncludeSafety: true})
 		require.NoError(t, err)
-		n := 0
+		n, support := 0, map[exercise.AssignmentID]bool{}
 		for _, e := range c.Events {
-			if e.Sensitive() {
+			if p, ok := e.Data.(*exercise.AssignmentProposed); ok && p.Scheduler == exercise.SupportScheduler {
+				support[p.Assignment] = true
+				sawSupport = true
+			}
+			if e.Sensitive() || supportEvent(e, support) {
 				n++
 			}
 		}
-		assert.Equal(t, len(x.Events)+n, len(with.Events), "-include-safety adds back exactly the safety events")
+		assert.Equal(t, len(x.Events)+n, len(with.Events), "-include-safety adds back exactly the safety events and the support after them")
 	}
 	assert.True(t, sawSafety, "the parameters made safety flags happen")
+	assert.True(t, sawSupport, "and the engine offered support after them")
+}
+
+// supportEvent reports whether e belongs to one of the support assignments.
+func supportEvent(e trust.Event, support map[exercise.AssignmentID]bool) bool {
+	b, _ := json.Marshal(e.Data)
+	var ref struct {
+		Assignment exercise.AssignmentID `json:"assignment"`
+	}
+	return strings.HasPrefix(e.Type, "exercise.") && json.Unmarshal(b, &ref) == nil && support[ref.Assignment]
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
 }
 
 func TestExportRefusesWithoutBothConsents(t *testing.T) {
