@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -185,16 +184,12 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 	}
 	var occ []Occurrence
 	for _, o := range st.due(now, e.horizon) {
-		ritual := ritualOf(st.book, o)
+		info := st.ritualsOf(o.Agreement)
+		ritual := info.ritual[o.Term]
 		if ritual == "" {
 			continue
 		}
-		a := uuid.UUID(o.Agreement)
-		title := ""
-		if r, ok := st.book.Agreement(o.Agreement); ok {
-			title = r.Current().Title
-		}
-		occ = append(occ, Occurrence{Agreement: a, AgreementTitle: title, Term: o.Term.String(), Ritual: ritual, Start: o.Start, End: o.GraceEnd})
+		occ = append(occ, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: info.title, Term: o.Term.String(), Ritual: ritual, Start: o.Start, End: o.GraceEnd})
 	}
 	var seed [8]byte
 	copy(seed[:], rel.ID[:8])
@@ -210,20 +205,6 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		Signals:   Signals{LastSetback: st.signals.lastSetback, Setbacks: st.signals.setbacks},
 		Catalogue: e.catalogue,
 	}
-}
-
-// ritualOf names the catalogue ritual an agreement occurrence is carried out
-// by: the term's own ritual key when it has one.
-func ritualOf(b *agreement.Book, o agreement.Occurrence) string {
-	r, ok := b.Agreement(o.Agreement)
-	if !ok {
-		return ""
-	}
-	t, ok := r.Current().Term(o.Term)
-	if !ok {
-		return ""
-	}
-	return t.Ritual
 }
 
 // StartAssignment records a participant starting an assignment. A joint

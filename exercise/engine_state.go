@@ -28,12 +28,52 @@ type journeyState struct {
 	// agreementSeq is the sequence of the last agreement event; it keys the
 	// cache of upcoming occurrences, which Plan reads every time.
 	agreementSeq trust.Sequence
-	dueCache     struct {
+	// rituals caches, per agreement, its title and the ritual of each term,
+	// as of agreementSeq.
+	rituals struct {
+		seq   trust.Sequence
+		valid bool
+		byID  map[agreement.AgreementID]ritualInfo
+	}
+	dueCache struct {
 		seq     trust.Sequence
 		day     time.Time
 		horizon time.Duration
 		occ     []agreement.Occurrence
 	}
+}
+
+// ritualInfo is what a plan needs to know of an agreement's rituals.
+type ritualInfo struct {
+	title  string
+	ritual map[agreement.TermID]string
+}
+
+// ritualsOf returns the title and term rituals of an agreement, from a cache
+// that any agreement event other than evidence invalidates. Terms of earlier
+// versions keep their rituals, so an occurrence of a term since amended
+// still finds its exercise.
+func (st *journeyState) ritualsOf(id agreement.AgreementID) ritualInfo {
+	c := &st.rituals
+	if !c.valid || c.seq != st.agreementSeq {
+		c.seq, c.valid, c.byID = st.agreementSeq, true, map[agreement.AgreementID]ritualInfo{}
+	}
+	if info, ok := c.byID[id]; ok {
+		return info
+	}
+	info := ritualInfo{ritual: map[agreement.TermID]string{}}
+	if r, ok := st.book.Agreement(id); ok {
+		info.title = r.Current().Title
+		for _, v := range r.Versions {
+			for _, t := range v.Terms {
+				if t.Ritual != "" {
+					info.ritual[t.ID] = t.Ritual
+				}
+			}
+		}
+	}
+	c.byID[id] = info
+	return info
 }
 
 // noteAgreementEvent keeps the cache of due occurrences current: evidence
