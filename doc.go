@@ -14,23 +14,33 @@
 //
 // The packages import each other in one direction only:
 //
-//		trust  <-  agreement  <-  progress  <-  exercise
+//	trust  <-  agreement  <-  progress  <-  exercise
 //
-//	  - [github.com/mendkit/mend/trust] is the vocabulary: partners and
-//	    relationships, breaches, accounts, acknowledgements, needs requests,
-//	    commitment, safety flags, the event envelope, visibility rules and the
-//	    journey fold with its protocol profiles and gates.
-//	  - [github.com/mendkit/mend/agreement] holds the couple's explicit
-//	    agreements: rituals with RFC 5545 recurrence in the couple's time zone,
-//	    boundaries, consensual and time-limited transparency, signatures and
-//	    versions, compliance from evidence, iCalendar export.
-//	  - [github.com/mendkit/mend/progress] reads the journey's timeline as a
-//	    given viewer: check-ins, validated instruments, trends, reliable change,
-//	    setbacks and recovery, forgiving consistency counters, reports and charts,
-//	    and recommendations of professional help with their reasons.
-//	  - [github.com/mendkit/mend/exercise] is what an app embeds: the exercise
-//	    catalogue, assignments, pluggable schedulers, event stores and the Engine
-//	    facade that drives the whole workflow.
+// What each holds:
+//
+//   - [github.com/mendkit/mend/trust] is the vocabulary: partners and
+//     relationships, breaches, accounts, acknowledgements, needs requests,
+//     commitment, safety flags, the event envelope, visibility rules and the
+//     journey fold with its protocol profiles and gates.
+//   - [github.com/mendkit/mend/agreement] holds the couple's explicit
+//     agreements: rituals with RFC 5545 recurrence in the couple's time zone,
+//     boundaries, consensual and time-limited transparency, signatures and
+//     versions, compliance from evidence, iCalendar export.
+//   - [github.com/mendkit/mend/progress] reads the journey's timeline as a
+//     given viewer: check-ins, validated instruments, trends, reliable change,
+//     setbacks and recovery, forgiving consistency counters, reports and charts,
+//     and recommendations of professional help with their reasons.
+//   - [github.com/mendkit/mend/exercise] is what an app embeds: the exercise
+//     catalogue, assignments, pluggable schedulers and the Engine facade that
+//     drives the whole workflow. Its sub-packages hold the event stores
+//     ([github.com/mendkit/mend/exercise/store]: in memory, or a durable log
+//     file) and the research simulation
+//     ([github.com/mendkit/mend/exercise/simulate]: simulated couples driving
+//     the real engine, exported as de-identified datasets).
+//
+// Start with the runnable programs in examples/: quickstart tells one couple's
+// twelve weeks through the engine, wellness-api serves the engine over HTTP
+// with per-partner tokens, and dataset generates a research dataset.
 //
 // # One journey, one event stream
 //
