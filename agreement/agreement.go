@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mendkit/mend/trust"
 )
@@ -208,7 +208,7 @@ func (t Term) Validate() error {
 	switch {
 	case t.ID.IsZero():
 		return trust.InvalidIn(pkg, "id", "is required")
-	case !oneOf(string(t.Kind), t.Kind.Values()):
+	case !slices.Contains(t.Kind.Values(), string(t.Kind)):
 		return trust.InvalidIn(pkg, "kind", "%q is not one of %s", t.Kind, strings.Join(t.Kind.Values(), ", "))
 	}
 	if err := firstErr(text("title", t.Title, 1, 120), text("detail", t.Detail, 0, 2000)); err != nil {
@@ -344,25 +344,7 @@ func decodeErr(err error) error {
 
 // text checks a free-text field's presence and length in characters.
 func text(field, s string, minLen, maxLen int) error {
-	if !utf8.ValidString(s) {
-		return trust.InvalidIn(pkg, field, "is not valid UTF-8")
-	}
-	if minLen > 0 && strings.TrimSpace(s) == "" {
-		return trust.InvalidIn(pkg, field, "is required")
-	}
-	if n := utf8.RuneCountInString(s); n > maxLen {
-		return trust.InvalidIn(pkg, field, "is %d characters; the limit is %d", n, maxLen)
-	}
-	return nil
-}
-
-func oneOf(s string, vals []string) bool {
-	for _, v := range vals {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return trust.CheckText(pkg, field, s, minLen, maxLen)
 }
 
 func firstErr(errs ...error) error {

@@ -2,6 +2,7 @@ package agreement
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -265,15 +266,15 @@ func (b *Book) Clone() *Book {
 		nr.periods = make([]*period, len(r.periods))
 		for i, p := range r.periods {
 			np := *p
-			np.cut = cloneMap(p.cut)
+			np.cut = maps.Clone(p.cut)
 			nr.periods[i] = &np
 		}
 		nr.terms = make(map[TermID]*termState, len(r.terms))
 		for tid, ts := range r.terms {
-			nt := &termState{skips: cloneMap(ts.skips), moves: cloneMap(ts.moves), movedFrom: cloneMap(ts.movedFrom),
+			nt := &termState{skips: maps.Clone(ts.skips), moves: maps.Clone(ts.moves), movedFrom: maps.Clone(ts.movedFrom),
 				occ: make(map[int64]*occState, len(ts.occ)), breaks: slices.Clone(ts.breaks), renegotiated: slices.Clone(ts.renegotiated)}
 			for k, o := range ts.occ {
-				nt.occ[k] = &occState{partner: cloneMap(o.partner), system: o.system}
+				nt.occ[k] = &occState{partner: maps.Clone(o.partner), system: o.system}
 			}
 			nr.terms[tid] = nt
 		}
@@ -281,14 +282,6 @@ func (b *Book) Clone() *Book {
 		c.recs[id] = &nr
 	}
 	return c
-}
-
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	out := make(map[K]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // Agreement returns the record of one agreement.
@@ -682,10 +675,7 @@ func (b *Book) decideProposed(e trust.Event, d *Proposed) (func(), error) {
 }
 
 func (b *Book) decideSigned(e trust.Event, d *Signed) (func(), error) {
-	if err := actorIs(e, d.Partner, "signing partner"); err != nil {
-		return nil, err
-	}
-	r, err := b.record(e, d.Agreement)
+	r, err := b.partnerRecord(e, d.Partner, "signing partner", d.Agreement)
 	if err != nil {
 		return nil, err
 	}
@@ -803,10 +793,7 @@ func (b *Book) decideReviewStarted(e trust.Event, d *ReviewStarted) (func(), err
 }
 
 func (b *Book) decideReviewClosed(e trust.Event, d *ReviewClosed) (func(), error) {
-	if err := actorIs(e, d.Partner, "partner closing the review"); err != nil {
-		return nil, err
-	}
-	r, err := b.record(e, d.Agreement)
+	r, err := b.partnerRecord(e, d.Partner, "partner closing the review", d.Agreement)
 	if err != nil {
 		return nil, err
 	}
@@ -877,10 +864,7 @@ func (b *Book) decideAmended(e trust.Event, d *Amended) (func(), error) {
 }
 
 func (b *Book) decideRetired(e trust.Event, d *Retired) (func(), error) {
-	if err := actorIs(e, d.Partner, "retiring partner"); err != nil {
-		return nil, err
-	}
-	r, err := b.record(e, d.Agreement)
+	r, err := b.partnerRecord(e, d.Partner, "retiring partner", d.Agreement)
 	if err != nil {
 		return nil, err
 	}
@@ -903,13 +887,19 @@ func (b *Book) decideRetired(e trust.Event, d *Retired) (func(), error) {
 	}, nil
 }
 
+// partnerRecord checks that the event is written by partner p (in the given
+// role) and finds the agreement.
+func (b *Book) partnerRecord(e trust.Event, p trust.PartnerID, role string, id AgreementID) (*record, error) {
+	if err := actorIs(e, p, role); err != nil {
+		return nil, err
+	}
+	return b.record(e, id)
+}
+
 // partnerTerm checks that the event is written by partner p (in the given
 // role) and finds the agreement and one of its terms.
 func (b *Book) partnerTerm(e trust.Event, p trust.PartnerID, role string, id AgreementID, tid TermID) (*record, Term, error) {
-	if err := actorIs(e, p, role); err != nil {
-		return nil, Term{}, err
-	}
-	r, err := b.record(e, id)
+	r, err := b.partnerRecord(e, p, role, id)
 	if err != nil {
 		return nil, Term{}, err
 	}
@@ -1158,10 +1148,7 @@ func (b *Book) decideBroken(e trust.Event, d *TermBroken) (func(), error) {
 }
 
 func (b *Book) decideRenegotiated(e trust.Event, d *TermRenegotiated) (func(), error) {
-	if err := actorIs(e, d.Partner, "recording partner"); err != nil {
-		return nil, err
-	}
-	r, err := b.record(e, d.Agreement)
+	r, err := b.partnerRecord(e, d.Partner, "recording partner", d.Agreement)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package exercise
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -708,7 +709,7 @@ func (f *Assignments) Clone() *Assignments {
 		c.byID[k] = v.clone()
 	}
 	c.order = slices.Clone(f.order)
-	c.open = cloneMap(f.open)
+	c.open = maps.Clone(f.open)
 	c.byExercise = make(map[string][]AssignmentID, len(f.byExercise))
 	for k, v := range f.byExercise {
 		c.byExercise[k] = slices.Clone(v)
@@ -719,16 +720,8 @@ func (f *Assignments) Clone() *Assignments {
 		h.CompletedBy = slices.Clone(v.CompletedBy)
 		c.history[k] = &h
 	}
-	c.flags = cloneMap(f.flags)
+	c.flags = maps.Clone(f.flags)
 	c.closed = slices.Clone(f.closed)
 	c.histView, c.histDirty = nil, true
 	return &c
-}
-
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	out := make(map[K]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -8,9 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/mendkit/mend/trust"
 )
@@ -721,16 +719,7 @@ func (c *Catalogue) MarshalJSON() ([]byte, error) { return json.Marshal(c.data) 
 
 // text checks a free-text field's presence and length in characters.
 func text(field, s string, minLen, maxLen int) error {
-	if !utf8.ValidString(s) {
-		return invalid(field, "is not valid UTF-8")
-	}
-	if minLen > 0 && strings.TrimSpace(s) == "" {
-		return invalid(field, "is required")
-	}
-	if n := utf8.RuneCountInString(s); n > maxLen {
-		return invalid(field, "is %d characters; the limit is %d", n, maxLen)
-	}
-	return nil
+	return trust.CheckText("exercise", field, s, minLen, maxLen)
 }
 
 func firstErr(errs ...error) error {

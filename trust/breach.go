@@ -2,6 +2,7 @@ package trust
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -41,7 +42,7 @@ var extensionKindRE = regexp.MustCompile(BreachKind("").ExtensionPattern())
 func (k BreachKind) Extension() bool { return extensionKindRE.MatchString(string(k)) }
 
 // Valid reports whether k is a built-in kind or a well-formed extension kind.
-func (k BreachKind) Valid() bool { return oneOf(string(k), k.Values()) || k.Extension() }
+func (k BreachKind) Valid() bool { return slices.Contains(k.Values(), string(k)) || k.Extension() }
 
 // Severity is how grave the breach feels to the couple, on an ordinal scale.
 // It is the couple's own rating, not a clinical judgement.
@@ -186,7 +187,7 @@ func (b Breach) Validate() error {
 	if b.CameToLight.Latest().Before(b.Happened.Start) {
 		return Invalid("came_to_light", "is before the breach happened")
 	}
-	if !oneOf(string(b.Discovery), b.Discovery.Values()) {
+	if !slices.Contains(b.Discovery.Values(), string(b.Discovery)) {
 		return Invalid("discovery", "%q is not one of disclosed, discovered", b.Discovery)
 	}
 	if b.RevealedBy.IsZero() {
@@ -222,8 +223,6 @@ func (b Breach) ValidateIn(rel Relationship) error {
 	}
 	return nil
 }
-
-func oneOf(s string, vals []string) bool { return index(s, vals) >= 0 }
 
 func index(s string, vals []string) int {
 	for i, v := range vals {

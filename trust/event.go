@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -269,7 +270,7 @@ func RegisterEventType(spec EventSpec) error {
 		spec.Visibilities = []Visibility{Shared, Private, Sealed, WithProfessional}
 	}
 	for _, v := range spec.Visibilities {
-		if !oneOf(string(v), v.Values()) {
+		if !slices.Contains(v.Values(), string(v)) {
 			return Invalid("visibilities", "%q is not a visibility", v)
 		}
 	}
@@ -450,7 +451,7 @@ func (e Event) Validate() error {
 	if err := e.Actor.Validate(); err != nil {
 		return err
 	}
-	if !oneOf(string(e.Visibility), e.Visibility.Values()) {
+	if !slices.Contains(e.Visibility.Values(), string(e.Visibility)) {
 		return Invalid("visibility", "%q is not shared, private, sealed or professional", e.Visibility)
 	}
 	if spec, ok := LookupEventType(e.Type); ok {

@@ -1,6 +1,9 @@
 package trust
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Account is one partner's own telling of a breach: what happened as they see
 // it and what their own part was in creating or sustaining it. Accounts aim at
@@ -142,7 +145,7 @@ func (a AcknowledgementAnswer) Validate() error {
 		return Invalid("acknowledgement", "is required")
 	case a.Partner.IsZero():
 		return Invalid("partner", "is required")
-	case !oneOf(string(a.Response), a.Response.Values()):
+	case !slices.Contains(a.Response.Values(), string(a.Response)):
 		return Invalid("response", "%q is not accepted or not_yet", a.Response)
 	case a.Response == AckNotYet && strings.TrimSpace(a.StillNeeded) == "":
 		return Invalid("still_needed", "is required when the response is not_yet")

@@ -2,6 +2,8 @@ package trust
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -67,7 +69,7 @@ func (p PhaseChange) Validate() error {
 		return Invalid("to", "%q is not a phase key", p.To)
 	case p.From == p.To:
 		return Invalid("to", "is the same phase as from")
-	case !oneOf(string(p.Direction), p.Direction.Values()):
+	case !slices.Contains(p.Direction.Values(), string(p.Direction)):
 		return Invalid("direction", "%q is not advanced or regressed", p.Direction)
 	}
 	return text("reason", p.Reason, 1, 1000)
@@ -320,10 +322,10 @@ func (j *Journey) Clone() *Journey {
 	c.breaches = nil
 	for _, b := range j.breaches {
 		nb := *b
-		nb.accounts = cloneMap(b.accounts)
+		nb.accounts = maps.Clone(b.accounts)
 		c.breaches = append(c.breaches, &nb)
 	}
-	c.breachIdx = cloneMap(j.breachIdx)
+	c.breachIdx = maps.Clone(j.breachIdx)
 	c.acks = make(map[AcknowledgementID]*ackState, len(j.acks))
 	for k, v := range j.acks {
 		nv := *v
@@ -334,27 +336,19 @@ func (j *Journey) Clone() *Journey {
 		nn := *n
 		c.needs = append(c.needs, &nn)
 	}
-	c.needsIdx = cloneMap(j.needsIdx)
-	c.commit = cloneMap(j.commit)
-	c.flags = cloneMap(j.flags)
+	c.needsIdx = maps.Clone(j.needsIdx)
+	c.commit = maps.Clone(j.commit)
+	c.flags = maps.Clone(j.flags)
 	c.flagOrder = append([]SafetyFlagID(nil), j.flagOrder...)
 	c.consents = make(map[PartnerID]map[ProfessionalID]consent, len(j.consents))
 	for k, v := range j.consents {
-		c.consents[k] = cloneMap(v)
+		c.consents[k] = maps.Clone(v)
 	}
-	c.research = cloneMap(j.research)
-	c.counts = cloneMap(j.counts)
-	c.phaseCount = cloneMap(j.phaseCount)
-	c.effort = cloneMap(j.effort)
+	c.research = maps.Clone(j.research)
+	c.counts = maps.Clone(j.counts)
+	c.phaseCount = maps.Clone(j.phaseCount)
+	c.effort = maps.Clone(j.effort)
 	return &c
-}
-
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	out := make(map[K]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // jointWork lists the trust events that need both partners' engagement and

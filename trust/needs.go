@@ -1,6 +1,9 @@
 package trust
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // NeedCategory groups what a partner asks for.
 type NeedCategory string
@@ -60,7 +63,7 @@ func (n NeedsRequest) Validate() error {
 		return Invalid("id", "is required")
 	case n.From.IsZero():
 		return Invalid("from", "is required")
-	case !oneOf(string(n.Category), n.Category.Values()):
+	case !slices.Contains(n.Category.Values(), string(n.Category)):
 		return Invalid("category", "%q is not one of %s", n.Category, strings.Join(n.Category.Values(), ", "))
 	}
 	return firstErr(text("feeling", n.Feeling, 1, 200), text("situation", n.Situation, 1, 1000),
@@ -110,7 +113,7 @@ func (n NeedsAnswer) Validate() error {
 		return Invalid("request", "is required")
 	case n.Partner.IsZero():
 		return Invalid("partner", "is required")
-	case !oneOf(string(n.Reply), n.Reply.Values()):
+	case !slices.Contains(n.Reply.Values(), string(n.Reply)):
 		return Invalid("reply", "%q is not one of %s", n.Reply, strings.Join(n.Reply.Values(), ", "))
 	case n.Reply == NeedsCounterOffer && strings.TrimSpace(n.CounterOffer) == "":
 		return Invalid("counter_offer", "is required when the reply is counter_offer")
@@ -155,7 +158,7 @@ func (n NeedsClosed) Validate() error {
 	switch {
 	case n.Request.IsZero():
 		return Invalid("request", "is required")
-	case !oneOf(string(n.Outcome), n.Outcome.Values()):
+	case !slices.Contains(n.Outcome.Values(), string(n.Outcome)):
 		return Invalid("outcome", "%q is not fulfilled, lapsed or withdrawn", n.Outcome)
 	}
 	return text("note", n.Note, 0, 1000)

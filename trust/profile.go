@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -68,7 +69,7 @@ type Gate struct {
 
 // Validate checks the gate's parameters.
 func (g Gate) Validate() error {
-	if !oneOf(string(g.Kind), g.Kind.Values()) {
+	if !slices.Contains(g.Kind.Values(), string(g.Kind)) {
 		return Invalid("kind", "%q is not a gate kind", g.Kind)
 	}
 	if g.Min < 0 || g.Min > 10000 {

@@ -155,17 +155,24 @@ func (r Relationship) BothConsentToResearch() bool {
 	return n == 2
 }
 
-// text checks a free-text field's presence and length in characters.
+// text checks a free-text field of the trust package.
 func text(field, s string, minLen, maxLen int) error {
+	return CheckText("trust", field, s, minLen, maxLen)
+}
+
+// CheckText checks a free-text field: valid UTF-8, present (not only white
+// space) when minLen > 0, and at most maxLen characters. The error is a
+// *ValidationError of package pkg naming field. Every mend package checks
+// its text fields with it.
+func CheckText(pkg, field, s string, minLen, maxLen int) error {
 	if !utf8.ValidString(s) {
-		return Invalid(field, "is not valid UTF-8")
+		return InvalidIn(pkg, field, "is not valid UTF-8")
 	}
-	n := utf8.RuneCountInString(s)
 	if minLen > 0 && strings.TrimSpace(s) == "" {
-		return Invalid(field, "is required")
+		return InvalidIn(pkg, field, "is required")
 	}
-	if n > maxLen {
-		return Invalid(field, "is %d characters; the limit is %d", n, maxLen)
+	if n := utf8.RuneCountInString(s); n > maxLen {
+		return InvalidIn(pkg, field, "is %d characters; the limit is %d", n, maxLen)
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package trust
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // CommitmentAnswer is a partner's answer to "do you want to keep working on
 // this relationship?".
@@ -38,7 +41,7 @@ func (c Commitment) Validate() error {
 	if c.Partner.IsZero() {
 		return Invalid("partner", "is required")
 	}
-	if !oneOf(string(c.Answer), c.Answer.Values()) {
+	if !slices.Contains(c.Answer.Values(), string(c.Answer)) {
 		return Invalid("answer", "%q is not yes, unsure or no", c.Answer)
 	}
 	return nil
@@ -116,7 +119,7 @@ func (f SafetyFlag) Validate() error {
 		return Invalid("kinds", "needs at least one kind")
 	}
 	for i, k := range f.Kinds {
-		if !oneOf(string(k), k.Values()) {
+		if !slices.Contains(k.Values(), string(k)) {
 			return Invalid("kinds."+itoa(i), "%q is not one of %s", k, strings.Join(k.Values(), ", "))
 		}
 	}

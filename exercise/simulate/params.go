@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -217,7 +218,7 @@ func (p Params) Validate() error {
 	}{
 		{"time_zones", p.TimeZones, func(s string) bool { _, err := time.LoadLocation(s); return err == nil && s != "Local" && s != "" }},
 		{"profiles", p.Profiles, func(s string) bool { _, ok := trust.LookupProfile(s); return ok }},
-		{"schedulers", p.Schedulers, func(s string) bool { return oneOf(s, SchedulerNames()) }},
+		{"schedulers", p.Schedulers, func(s string) bool { return slices.Contains(SchedulerNames(), s) }},
 		{"breach_kinds", p.BreachKinds, func(s string) bool { return trust.BreachKind(s).Valid() && s != string(trust.BreachOther) }},
 		{"severities", p.Severities, func(s string) bool { return trust.Severity(s).Rank() > 0 }},
 	}
@@ -253,15 +254,6 @@ func (t Triangular) validate() error {
 		return trust.InvalidIn(pkg, "mode", "must satisfy min <= mode <= max")
 	}
 	return nil
-}
-
-func oneOf(s string, vals []string) bool {
-	for _, v := range vals {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 const pkg = "simulate"

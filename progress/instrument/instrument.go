@@ -3,6 +3,7 @@ package instrument
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -231,13 +232,13 @@ func (d Definition) Validate() error {
 		return trust.InvalidIn(pkg, "version", "is required (at most 20 characters)")
 	case strings.TrimSpace(d.Title) == "" || len(d.Title) > 200:
 		return trust.InvalidIn(pkg, "title", "is required (at most 200 characters)")
-	case !oneOf(string(d.Kind), d.Kind.Values()):
+	case !slices.Contains(d.Kind.Values(), string(d.Kind)):
 		return trust.InvalidIn(pkg, "kind", "%q is not outcome or screen", d.Kind)
-	case !oneOf(string(d.Aggregate), d.Aggregate.Values()):
+	case !slices.Contains(d.Aggregate.Values(), string(d.Aggregate)):
 		return trust.InvalidIn(pkg, "aggregate", "%q is not sum or mean", d.Aggregate)
-	case !oneOf(string(d.Direction), d.Direction.Values()):
+	case !slices.Contains(d.Direction.Values(), string(d.Direction)):
 		return trust.InvalidIn(pkg, "direction", "%q is not higher_is_better or higher_is_worse", d.Direction)
-	case !oneOf(string(d.Missing), d.Missing.Values()):
+	case !slices.Contains(d.Missing.Values(), string(d.Missing)):
 		return trust.InvalidIn(pkg, "missing", "%q is not require_complete or prorate", d.Missing)
 	case len(d.Items) == 0 || len(d.Items) > 200:
 		return trust.InvalidIn(pkg, "items", "needs 1 to 200 items")
@@ -293,9 +294,9 @@ func (d Definition) Validate() error {
 			return trust.InvalidIn(pkg, f+".title", "is required")
 		case len(s.Items) == 0:
 			return trust.InvalidIn(pkg, f+".items", "needs at least one item")
-		case !oneOf(string(s.Aggregate), s.Aggregate.Values()):
+		case !slices.Contains(s.Aggregate.Values(), string(s.Aggregate)):
 			return trust.InvalidIn(pkg, f+".aggregate", "%q is not sum or mean", s.Aggregate)
-		case !oneOf(string(s.Direction), s.Direction.Values()):
+		case !slices.Contains(s.Direction.Values(), string(s.Direction)):
 			return trust.InvalidIn(pkg, f+".direction", "%q is not a direction", s.Direction)
 		}
 		subIDs[s.ID] = true
@@ -547,12 +548,3 @@ func round(v float64, places int) float64 {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
-
-func oneOf(s string, vals []string) bool {
-	for _, v := range vals {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
