@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -201,8 +200,6 @@ func (a Agreement) ValidateIn(rel trust.Relationship) error {
 	return nil
 }
 
-var ritualRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-
 // Validate checks the term on its own.
 func (t Term) Validate() error {
 	switch {
@@ -253,7 +250,7 @@ func (t Term) Validate() error {
 		if t.Kind != Ritual && t.Kind != DailyConnection {
 			return trust.InvalidIn(pkg, "ritual", "only ritual and daily_connection terms are carried out by a ritual exercise")
 		}
-		if !ritualRE.MatchString(t.Ritual) {
+		if !trust.IsSnakeName(t.Ritual, 64) {
 			return trust.InvalidIn(pkg, "ritual", "%q is not a lower-case ritual key such as \"weekly_checkin\"", t.Ritual)
 		}
 	}

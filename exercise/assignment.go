@@ -162,7 +162,7 @@ func (p AssignmentProposed) Validate() error {
 	if p.Assignment.IsZero() {
 		return invalid("assignment", "is required")
 	}
-	if !keyRE.MatchString(p.Exercise) || len(p.Exercise) > 64 {
+	if !trust.IsKey(p.Exercise) || len(p.Exercise) > 64 {
 		return invalid("exercise", "%q is not an exercise key", p.Exercise)
 	}
 	if err := validParticipants(p.Participants); err != nil {
@@ -426,7 +426,7 @@ func (p StepAnswered) Validate() error {
 	if p.Assignment.IsZero() {
 		return invalid("assignment", "is required")
 	}
-	if !keyRE.MatchString(p.Step) || len(p.Step) > 64 {
+	if !trust.IsKey(p.Step) || len(p.Step) > 64 {
 		return invalid("step", "%q is not a step key", p.Step)
 	}
 	if p.Partner.IsZero() {
@@ -489,11 +489,9 @@ func validWindow(start, end time.Time) error {
 	return nil
 }
 
-var nameRE = keyRE
-
 // name checks a scheduler name: a lower-case key.
 func name(field, s string) error {
-	if !nameRE.MatchString(s) || len(s) > 64 {
+	if !trust.IsKey(s) || len(s) > 64 {
 		return invalid(field, "%q is not a lower-case name such as \"adaptive\"", s)
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"sync"
@@ -287,11 +286,6 @@ type Catalogue struct {
 	ritual  map[string]int
 }
 
-var (
-	keyRE = regexp.MustCompile(`^[a-z][a-z0-9]*([_-][a-z0-9]+)*$`)
-	tagRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
-)
-
 // Limits of a catalogue.
 const (
 	maxExercises = 1000
@@ -411,7 +405,7 @@ func (c *Catalogue) checkCycles() error {
 }
 
 func (e Exercise) validate(profiles map[string]trust.Profile) error {
-	if !keyRE.MatchString(e.Key) || len(e.Key) > 64 {
+	if !trust.IsKey(e.Key) || len(e.Key) > 64 {
 		return invalid("key", "%q is not a lower-case key such as \"weekly-checkin\"", e.Key)
 	}
 	if err := firstErr(text("title", e.Title, 1, 120), text("purpose", e.Purpose, 1, 2000),
@@ -493,7 +487,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 		}
 	}
 	for i, r := range e.Requires {
-		if !keyRE.MatchString(r) {
+		if !trust.IsKey(r) {
 			return invalid("requires."+strconv.Itoa(i), "%q is not an exercise key", r)
 		}
 		if r == e.Key {
@@ -506,7 +500,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 		}
 	}
 	for i, r := range e.Rituals {
-		if !tagRE.MatchString(r) {
+		if !trust.IsSnakeName(r, 40) {
 			return invalid("rituals."+strconv.Itoa(i), "%q is not a ritual key such as \"weekly_checkin\"", r)
 		}
 	}
@@ -531,7 +525,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 	}
 	seenTag := map[string]bool{}
 	for i, t := range e.Tags {
-		if !tagRE.MatchString(t) {
+		if !trust.IsSnakeName(t, 40) {
 			return invalid("tags."+strconv.Itoa(i), "%q is not a lower-case tag", t)
 		}
 		if seenTag[t] {
@@ -546,7 +540,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 }
 
 func (s Step) validate(mode Mode) error {
-	if !keyRE.MatchString(s.Key) || len(s.Key) > 64 {
+	if !trust.IsKey(s.Key) || len(s.Key) > 64 {
 		return invalid("key", "%q is not a lower-case key", s.Key)
 	}
 	if err := firstErr(text("title", s.Title, 1, 120), text("prompt", s.Prompt, 1, 2000)); err != nil {

@@ -210,9 +210,9 @@ func (s Snapshot) Validate() error {
 		return invalid("partners", "both partners are required")
 	case s.Partners[0] == s.Partners[1]:
 		return invalid("partners", "the two partners must be different people")
-	case !keyRE.MatchString(s.Profile):
+	case !trust.IsKey(s.Profile):
 		return invalid("profile", "%q is not a profile key", s.Profile)
-	case !keyRE.MatchString(s.Phase):
+	case !trust.IsKey(s.Phase):
 		return invalid("phase", "%q is not a phase key", s.Phase)
 	}
 	if _, err := s.location(); err != nil {
@@ -235,7 +235,7 @@ func (s Snapshot) Validate() error {
 			return invalid(at+".start", "is required")
 		case !o.End.IsZero() && !o.End.After(o.Start):
 			return invalid(at+".end", "must be after start")
-		case !tagRE.MatchString(o.Ritual):
+		case !trust.IsSnakeName(o.Ritual, 40):
 			return invalid(at+".ritual", "%q is not a ritual key", o.Ritual)
 		}
 	}

@@ -63,9 +63,9 @@ func (PhaseChange) EventType() string { return TypePhaseChanged }
 // Validate checks the fields.
 func (p PhaseChange) Validate() error {
 	switch {
-	case !keyRE.MatchString(p.From):
+	case !IsKey(p.From):
 		return Invalid("from", "%q is not a phase key", p.From)
-	case !keyRE.MatchString(p.To):
+	case !IsKey(p.To):
 		return Invalid("to", "%q is not a phase key", p.To)
 	case p.From == p.To:
 		return Invalid("to", "is the same phase as from")

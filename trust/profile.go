@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -130,12 +129,10 @@ type Profile struct {
 	RegressTo string `json:"regress_to,omitempty"`
 }
 
-var keyRE = regexp.MustCompile(`^[a-z][a-z0-9]*([_-][a-z0-9]+)*$`)
-
 // Validate checks the profile: keys well formed and unique, at least one
 // phase, gates valid, RegressTo naming a phase.
 func (p Profile) Validate() error {
-	if !keyRE.MatchString(p.Key) || len(p.Key) > 64 {
+	if !IsKey(p.Key) || len(p.Key) > 64 {
 		return Invalid("key", "%q is not a lower-case key such as \"my-profile\"", p.Key)
 	}
 	if p.Version < 1 {
@@ -154,7 +151,7 @@ func (p Profile) Validate() error {
 	seen := map[string]bool{}
 	for i, ph := range p.Phases {
 		at := "phases." + itoa(i)
-		if !keyRE.MatchString(ph.Key) || len(ph.Key) > 64 {
+		if !IsKey(ph.Key) || len(ph.Key) > 64 {
 			return Invalid(at+".key", "%q is not a lower-case key", ph.Key)
 		}
 		if seen[ph.Key] {
