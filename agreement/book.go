@@ -507,41 +507,58 @@ func (b *Book) Lapses(now time.Time) []Lapsed {
 }
 
 // Check reports whether e may be applied next, without changing the Book.
-func (b *Book) Check(e trust.Event) error { return b.apply(e, false) }
+func (b *Book) Check(e trust.Event) error {
+	_, err := b.prepare(e)
+	return err
+}
 
 // Apply folds e into the Book. Events whose type is not an agreement type are
 // ignored. It checks, in order: the envelope and payload are valid; e
 // belongs to this relationship; the actor may write it; the agreement's
 // state allows it. On any error the Book is unchanged.
-func (b *Book) Apply(e trust.Event) error { return b.apply(e, true) }
+func (b *Book) Apply(e trust.Event) error {
+	mutate, err := b.prepare(e)
+	if err == nil {
+		mutate()
+	}
+	return err
+}
 
-func (b *Book) apply(e trust.Event, commit bool) error {
+// Prepare checks e exactly as Apply does and, if the Book accepts it,
+// returns the function that folds it in, without changing the Book. It lets
+// a caller keep several folds in step with one check each: prepare e against
+// every fold, then commit to all of them only when all accept it. The
+// returned function must run at most once, before anything else changes the
+// Book.
+func (b *Book) Prepare(e trust.Event) (commit func(), err error) {
+	return b.prepare(e)
+}
+
+// ignore is the change of an event the Book has no part in.
+func ignore() {}
+
+func (b *Book) prepare(e trust.Event) (func(), error) {
 	if !strings.HasPrefix(e.Type, pkg+".") {
-		return nil
+		return ignore, nil
 	}
 	if err := e.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	if b.loc == nil {
-		return trust.InvalidIn(pkg, "relationship.time_zone", "%q is not an IANA time zone", b.rel.TimeZone)
+		return nil, trust.InvalidIn(pkg, "relationship.time_zone", "%q is not an IANA time zone", b.rel.TimeZone)
 	}
 	if e.Relationship != b.rel.ID {
-		return refuse(e.Type, trust.ErrConflict, "event belongs to relationship %s, not %s", e.Relationship, b.rel.ID)
+		return nil, refuse(e.Type, trust.ErrConflict, "event belongs to relationship %s, not %s", e.Relationship, b.rel.ID)
 	}
 	switch e.Actor.Kind {
 	case trust.ActorPartner:
 		if p, _ := e.Actor.Partner(); !b.rel.Has(p) {
-			return refuse(e.Type, trust.ErrForbidden, "actor %s is not a partner in this relationship", p)
+			return nil, refuse(e.Type, trust.ErrForbidden, "actor %s is not a partner in this relationship", p)
 		}
 	case trust.ActorProfessional:
-		return refuse(e.Type, trust.ErrForbidden, "agreements are the couple's own: a professional does not write them")
+		return nil, refuse(e.Type, trust.ErrForbidden, "agreements are the couple's own: a professional does not write them")
 	}
-	mutate, err := b.decide(e)
-	if err != nil || !commit {
-		return err
-	}
-	mutate()
-	return nil
+	return b.decide(e)
 }
 
 func refuse(typ string, cause error, format string, args ...any) *trust.TransitionError {

@@ -410,3 +410,33 @@ func TestOtherEventsAreIgnored(t *testing.T) {
 	require.NoError(t, f.book.Apply(e))
 	assert.Empty(t, f.book.Agreements())
 }
+
+func TestPrepareChangesNothingUntilCommitted(t *testing.T) {
+	f := newFixture(t, "Europe/London")
+	t0 := utc(2025, 3, 1, 10, 0)
+	s := f.draftStandard(t0)
+	f.apply(&agreement.Proposed{Agreement: s.agreement, ProposedBy: f.a}, as(f.a), t0)
+	sig, _ := f.book.SignatureFor(s.agreement.ID, f.a)
+	e := f.event(&sig, as(f.a), t0.Add(time.Hour))
+
+	commit, err := f.book.Prepare(e)
+	require.NoError(t, err)
+	rec, _ := f.book.Agreement(s.agreement.ID)
+	assert.Empty(t, rec.Signatures, "Prepare changes nothing")
+	commit()
+	rec, _ = f.book.Agreement(s.agreement.ID)
+	assert.Len(t, rec.Signatures, 1)
+
+	// A refused event gives no commit; another package's event a no-op.
+	bad := sig
+	bad.Partner = partnerB
+	commit, err = f.book.Prepare(f.event(&bad, as(f.a), t0.Add(2*time.Hour)))
+	require.Error(t, err)
+	assert.Nil(t, commit)
+	before := snapshot(t, f.book)
+	other := f.event(&trust.PauseChange{Paused: true}, as(f.a), t0.Add(3*time.Hour))
+	commit, err = f.book.Prepare(other)
+	require.NoError(t, err)
+	commit()
+	assert.Equal(t, before, snapshot(t, f.book))
+}

@@ -123,6 +123,26 @@ func (f *Assignments) Apply(e trust.Event) error {
 	return nil
 }
 
+// Prepare checks e exactly as Apply does and, if the fold accepts it,
+// returns the function that folds it in, without changing anything. It lets
+// a caller keep several folds in step with one check each: prepare e against
+// every fold, then commit to all of them only when all accept it. The
+// returned function must run at most once, before anything else changes the
+// fold.
+func (f *Assignments) Prepare(e trust.Event) (commit func(), err error) {
+	mutate, err := f.decide(e)
+	if err != nil {
+		return nil, err
+	}
+	if mutate == nil {
+		return unchanged, nil
+	}
+	return mutate, nil
+}
+
+// unchanged is the change of an event the fold has no part in.
+func unchanged() {}
+
 func refuse(event string, cause error, format string, args ...any) *trust.TransitionError {
 	return &trust.TransitionError{Pkg: "exercise", Event: event, Reason: fmt.Sprintf(format, args...), Cause: cause}
 }

@@ -316,3 +316,24 @@ func TestAssignmentsIgnoresOtherRelationship(t *testing.T) {
 	e := other.build(&exercise.AssignmentExpired{Assignment: other.newAssignmentID(), Participants: other.both()}, trust.SystemActor, t0, trust.Shared, "")
 	assert.ErrorIs(t, f.fold.Apply(e), trust.ErrConflict)
 }
+
+func TestPrepareChangesNothingUntilCommitted(t *testing.T) {
+	f := newFixture(t)
+	id := f.newAssignmentID()
+	e := f.build(&exercise.AssignmentProposed{Assignment: id, Exercise: "professional-help-readiness", Participants: []trust.PartnerID{f.p1},
+		DueStart: t0, DueEnd: t0.Add(24 * time.Hour), Reason: "A test proposal.", Scheduler: "test"},
+		trust.SystemActor, t0, exercise.LifecycleVisibility(true), "")
+	commit, err := f.fold.Prepare(e)
+	require.NoError(t, err)
+	_, ok := f.fold.Get(id)
+	assert.False(t, ok, "Prepare changes nothing")
+	commit()
+	_, ok = f.fold.Get(id)
+	assert.True(t, ok)
+
+	// A refused event gives no commit.
+	bad := f.build(&exercise.AssignmentStarted{Assignment: f.newAssignmentID(), Partner: f.p1}, trust.PartnerActor(f.p1), t0, "", "")
+	commit, err = f.fold.Prepare(bad)
+	require.ErrorIs(t, err, trust.ErrNotFound)
+	assert.Nil(t, commit)
+}

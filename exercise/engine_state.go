@@ -226,37 +226,30 @@ var pausedAgreementWork = map[string]bool{
 	agreement.TypeReviewStarted: true, agreement.TypeAmended: true,
 }
 
-// check asks every fold whether e may be applied next.
-func (st *journeyState) check(e trust.Event) error {
+// apply checks e against every fold, once each, and applies it to all of
+// them only when all accept it.
+func (st *journeyState) apply(e trust.Event) error {
 	if _, dup := st.eventIDs[e.ID]; dup {
 		return fmt.Errorf("exercise: event %s is already in the journey: %w", e.ID, trust.ErrConflict)
 	}
 	if pausedAgreementWork[e.Type] && st.journey.JointWorkPaused() {
 		return &trust.TransitionError{Pkg: "exercise", Event: e.Type, Reason: "joint work is paused", Cause: trust.ErrPausedForSafety}
 	}
-	if err := st.journey.Check(e); err != nil {
+	journey, err := st.journey.Prepare(e)
+	if err != nil {
 		return err
 	}
-	if err := st.book.Check(e); err != nil {
+	book, err := st.book.Prepare(e)
+	if err != nil {
 		return err
 	}
-	return st.assign.Check(e)
-}
-
-// apply checks e against every fold, then applies it to all of them.
-func (st *journeyState) apply(e trust.Event) error {
-	if err := st.check(e); err != nil {
+	assign, err := st.assign.Prepare(e)
+	if err != nil {
 		return err
 	}
-	if err := st.journey.Apply(e); err != nil {
-		return err
-	}
-	if err := st.book.Apply(e); err != nil {
-		return err
-	}
-	if err := st.assign.Apply(e); err != nil {
-		return err
-	}
+	journey()
+	book()
+	assign()
 	st.signals.observe(e)
 	st.noteAgreementEvent(e)
 	st.eventIDs[e.ID] = e.Sequence

@@ -359,38 +359,70 @@ var jointWork = map[string]bool{
 }
 
 // Check reports whether e may be applied next, without changing the journey.
-func (j *Journey) Check(e Event) error { return j.apply(e, false) }
+func (j *Journey) Check(e Event) error {
+	_, err := j.prepare(e)
+	return err
+}
 
 // Apply folds e into the journey. It checks, in order: the envelope and
 // payload are valid; e belongs to this relationship and has the next sequence
 // number; the actor may write it; the state allows it. On any error the
 // journey is unchanged. Events of other packages' types (and apps' own types)
 // are counted and otherwise left to their own folds.
-func (j *Journey) Apply(e Event) error { return j.apply(e, true) }
-
-func (j *Journey) apply(e Event, commit bool) error {
-	if err := e.Validate(); err != nil {
+func (j *Journey) Apply(e Event) error {
+	mutate, err := j.prepare(e)
+	if err != nil {
 		return err
+	}
+	j.fold(e, mutate)
+	return nil
+}
+
+// Prepare checks e exactly as Apply does and, if the journey accepts it,
+// returns the function that folds it in, without changing the journey. It
+// lets a caller keep several folds in step with one check each: prepare e
+// against every fold, then commit to all of them only when all accept it.
+// The returned function must run at most once, before anything else changes
+// the journey; a commit that no longer follows the journey's last event
+// panics, since folding it would corrupt the journey.
+func (j *Journey) Prepare(e Event) (commit func(), err error) {
+	mutate, err := j.prepare(e)
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		if e.Sequence != j.seq+1 {
+			panic(fmt.Sprintf("trust: a prepared event %d committed after the journey moved to %d", e.Sequence, j.seq))
+		}
+		j.fold(e, mutate)
+	}, nil
+}
+
+// prepare checks e and returns the state change it makes (nil for none).
+func (j *Journey) prepare(e Event) (func(), error) {
+	if err := e.Validate(); err != nil {
+		return nil, err
 	}
 	if e.Relationship != j.rel.ID {
-		return refuse(e.Type, ErrConflict, "event belongs to relationship %s, not %s", e.Relationship, j.rel.ID)
+		return nil, refuse(e.Type, ErrConflict, "event belongs to relationship %s, not %s", e.Relationship, j.rel.ID)
 	}
 	if e.Sequence != j.seq+1 {
-		return refuse(e.Type, ErrConflict, "sequence %d does not follow %d", e.Sequence, j.seq)
+		return nil, refuse(e.Type, ErrConflict, "sequence %d does not follow %d", e.Sequence, j.seq)
 	}
 	if p, ok := e.Actor.Partner(); ok && !j.rel.Has(p) {
-		return refuse(e.Type, ErrForbidden, "actor %s is not a partner in this relationship", p)
+		return nil, refuse(e.Type, ErrForbidden, "actor %s is not a partner in this relationship", p)
 	}
 	if owner, ok := e.Owner(); ok && !j.rel.Has(owner) {
-		return refuse(e.Type, ErrForbidden, "owner %s is not a partner in this relationship", owner)
+		return nil, refuse(e.Type, ErrForbidden, "owner %s is not a partner in this relationship", owner)
 	}
 	if jointWork[e.Type] && j.JointWorkPaused() {
-		return refuse(e.Type, ErrPausedForSafety, "joint work is paused")
+		return nil, refuse(e.Type, ErrPausedForSafety, "joint work is paused")
 	}
-	mutate, err := j.decide(e)
-	if err != nil || !commit {
-		return err
-	}
+	return j.decide(e)
+}
+
+// fold folds in an event prepare accepted, with its state change.
+func (j *Journey) fold(e Event, mutate func()) {
 	if mutate != nil {
 		mutate()
 	}
@@ -403,7 +435,6 @@ func (j *Journey) apply(e Event, commit bool) error {
 	if p, ok := e.Actor.Partner(); ok {
 		j.effort[p]++
 	}
-	return nil
 }
 
 // actorIs checks that the event's actor is the given partner.
