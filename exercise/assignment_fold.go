@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/mendkit/mend/trust"
@@ -59,6 +58,12 @@ type Assignments struct {
 	// snapshots; it is rebuilt (never changed in place) after a change.
 	histView  map[string]ExerciseHistory
 	histDirty bool
+	// version counts the changes to any assignment; recentView caches the
+	// read-only recent list of version recentVer, as of recentSince.
+	version     uint64
+	recentVer   uint64
+	recentSince time.Time
+	recentView  []AssignmentSummary
 }
 
 type assignmentState struct {
@@ -166,23 +171,35 @@ func (f *Assignments) decide(e trust.Event) (func(), error) {
 	case *trust.PauseChange:
 		return func() { f.paused = d.Paused }, nil
 	case *AssignmentProposed:
-		return f.propose(e, d)
+		return f.changes(f.propose(e, d))
 	case *AssignmentScheduled:
-		return f.schedule(e, d)
+		return f.changes(f.schedule(e, d))
 	case *AssignmentStarted:
-		return f.start(e, d)
+		return f.changes(f.start(e, d))
 	case *StepAnswered:
-		return f.answer(e, d)
+		return f.changes(f.answer(e, d))
 	case *AssignmentCompleted:
-		return f.complete(e, d)
+		return f.changes(f.complete(e, d))
 	case *AssignmentSkipped:
-		return f.skip(e, d)
+		return f.changes(f.skip(e, d))
 	case *AssignmentSnoozed:
-		return f.snooze(e, d)
+		return f.changes(f.snooze(e, d))
 	case *AssignmentExpired:
-		return f.expire(e, d)
+		return f.changes(f.expire(e, d))
 	}
 	return nil, nil
+}
+
+// changes wraps the change an assignment event makes so that committing it
+// also counts a new version of the fold, which the recent list's cache keys on.
+func (f *Assignments) changes(mutate func(), err error) (func(), error) {
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		mutate()
+		f.version++
+	}, nil
 }
 
 // lookup finds an open assignment.
@@ -675,6 +692,40 @@ func (f *Assignments) Recent(now time.Time) []AssignmentSummary { return f.recen
 // snapshots).
 func (f *Assignments) recent(now time.Time, clone bool) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
+	if !clone {
+		return f.recentShared(since)
+	}
+	return f.collectRecent(since, clone)
+}
+
+// recentShared is the recent list for read-only snapshots, from a cache that
+// any change to an assignment drops. Between changes the list only loses
+// closed assignments as the window moves on, so a later window filters the
+// cached list instead of rebuilding it; an earlier one rebuilds.
+func (f *Assignments) recentShared(since time.Time) []AssignmentSummary {
+	if f.recentView == nil || f.recentVer != f.version || since.Before(f.recentSince) {
+		f.recentView, f.recentVer, f.recentSince = f.collectRecent(since, false), f.version, since
+		return f.recentView
+	}
+	keep := func(s AssignmentSummary) bool { return !s.Status.Closed() || !s.DueStart.Before(since) }
+	for i, s := range f.recentView {
+		if !keep(s) {
+			// Copy, never filter in place: earlier snapshots hold the old list.
+			out := slices.Clone(f.recentView[:i])
+			for _, s := range f.recentView[i+1:] {
+				if keep(s) {
+					out = append(out, s)
+				}
+			}
+			f.recentView = out
+			break
+		}
+	}
+	f.recentSince = since
+	return f.recentView
+}
+
+func (f *Assignments) collectRecent(since time.Time, clone bool) []AssignmentSummary {
 	closed := f.closed
 	if since.Before(f.prunedTo) {
 		closed = f.order // asked about the past: look at everything
@@ -696,16 +747,14 @@ func (f *Assignments) recent(now time.Time, clone bool) []AssignmentSummary {
 			add(a)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].DueStart.Equal(out[j].DueStart) {
-			return out[i].DueStart.Before(out[j].DueStart)
+	slices.SortFunc(out, func(a, b AssignmentSummary) int {
+		if c := a.DueStart.Compare(b.DueStart); c != 0 {
+			return c
 		}
-		return idLess(out[i].ID, out[j].ID)
+		return bytes.Compare(a.ID[:], b.ID[:])
 	})
 	return out
 }
-
-func idLess(a, b AssignmentID) bool { return bytes.Compare(a[:], b[:]) < 0 }
 
 func summarise(a *Assignment) AssignmentSummary {
 	return AssignmentSummary{ID: a.ID, Exercise: a.Exercise, Participants: a.Participants, Status: a.Status,
@@ -713,12 +762,34 @@ func summarise(a *Assignment) AssignmentSummary {
 }
 
 func sortAssignments(as []Assignment) {
-	sort.Slice(as, func(i, j int) bool {
-		if !as[i].DueStart.Equal(as[j].DueStart) {
-			return as[i].DueStart.Before(as[j].DueStart)
+	slices.SortFunc(as, func(a, b Assignment) int {
+		if c := a.DueStart.Compare(b.DueStart); c != 0 {
+			return c
 		}
-		return idLess(as[i].ID, as[j].ID)
+		return bytes.Compare(a.ID[:], b.ID[:])
 	})
+}
+
+// OpenFor returns the open assignments partner p takes part in, ordered by
+// the start of their due window: [Assignments.Open] for one partner, without
+// copying the other partner's.
+func (f *Assignments) OpenFor(p trust.PartnerID) []Assignment {
+	var out []Assignment
+	for id := range f.open {
+		if a := &f.byID[id].a; a.Has(p) {
+			out = append(out, cloneAssignment(*a))
+		}
+	}
+	sortAssignments(out)
+	return out
+}
+
+// eachOpen calls fn with every open assignment, in no order, without
+// copying: fn must not change or keep it.
+func (f *Assignments) eachOpen(fn func(a *Assignment)) {
+	for id := range f.open {
+		fn(&f.byID[id].a)
+	}
 }
 
 // Clone returns an independent copy.
@@ -742,6 +813,6 @@ func (f *Assignments) Clone() *Assignments {
 	}
 	c.flags = maps.Clone(f.flags)
 	c.closed = slices.Clone(f.closed)
-	c.histView, c.histDirty = nil, true
+	c.histView, c.histDirty, c.recentView = nil, true, nil
 	return &c
 }

@@ -63,3 +63,64 @@ func TestDueCacheMatchesTheBook(t *testing.T) {
 		require.Equal(t, want, got, "at %s", now)
 	}
 }
+
+// TestRecentCacheMatchesRecent checks the snapshots' cached recent list
+// against a fresh Assignments.Recent every few hours of eight weeks in which
+// plans propose work and the couple completes, skips or lets it expire; and
+// that a list handed to an earlier snapshot never changes afterwards.
+func TestRecentCacheMatchesRecent(t *testing.T) {
+	ctx := context.Background()
+	ids := trust.SeededIDs(5)
+	t0 := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	clock := trust.NewManualClock(t0)
+	eng, err := NewEngine(Options{Clock: clock, IDs: ids})
+	require.NoError(t, err)
+	a, _ := trust.NewID[trust.Partner](ids)
+	b, _ := trust.NewID[trust.Partner](ids)
+	relID, _ := trust.NewID[trust.Relationship](ids)
+	rel := trust.Relationship{ID: relID, TimeZone: "Europe/London", Started: t0,
+		Partners: [2]trust.Partner{{ID: a, DisplayName: "A"}, {ID: b, DisplayName: "B"}}}
+	_, err = eng.StartJourney(ctx, rel, trust.DefaultProfile())
+	require.NoError(t, err)
+	st, err := eng.state(ctx, rel.ID)
+	require.NoError(t, err)
+
+	var held [][]AssignmentSummary
+	var copies [][]AssignmentSummary
+	closedSome := 0
+	for h := 0; h < 8*7*24; h += 5 {
+		now := t0.Add(time.Duration(h) * time.Hour)
+		clock.Set(now)
+		plan, err := eng.Plan(ctx, rel.ID, []trust.PartnerID{a, b}[h%2])
+		require.NoError(t, err)
+		for i, it := range plan.Items {
+			if !it.DueNow || (h+i)%3 == 0 {
+				continue // left to expire
+			}
+			p := it.Assignment.Participants[0]
+			if (h+i)%3 == 1 {
+				_, err = eng.SkipAssignment(ctx, rel.ID, AssignmentSkipped{Assignment: it.Assignment.ID, Partner: p, Reason: SkipNotNow})
+			} else if _, err = eng.StartAssignment(ctx, rel.ID, p, it.Assignment.ID); err == nil {
+				for _, q := range it.Assignment.Participants {
+					if _, err = eng.CompleteAssignment(ctx, rel.ID, AssignmentCompleted{Assignment: it.Assignment.ID, Partner: q, Helpful: 4}); err != nil {
+						break
+					}
+				}
+			}
+			if err == nil {
+				closedSome++
+			}
+		}
+		st.mu.Lock()
+		got := st.assign.recent(now, false)
+		want := st.assign.Recent(now)
+		st.mu.Unlock()
+		require.Equal(t, want, got, "hour %d", h)
+		held = append(held, got)
+		copies = append(copies, st.assign.collectRecent(now.Add(-RecentWindow), true))
+	}
+	require.Greater(t, closedSome, 20, "the walk closes assignments")
+	for i := range held {
+		require.Equal(t, copies[i], held[i], "snapshot %d's list changed after it was handed out", i)
+	}
+}

@@ -67,10 +67,7 @@ func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner tru
 	defer st.mu.Unlock()
 	now := e.clock.Now().UTC()
 	out = Plan{Now: now, Phase: st.journey.Phase().Key, JointWorkPaused: st.journey.JointWorkPaused()}
-	for _, a := range st.assign.Open() {
-		if !a.Has(partner) {
-			continue
-		}
+	for _, a := range st.assign.OpenFor(partner) {
 		ex := e.catalogue.get(a.Exercise) // read-only: no copy
 		if ex == nil {
 			continue
@@ -81,7 +78,6 @@ func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner tru
 		out.Items = append(out.Items, PlanItem{Assignment: a, Title: ex.Title, Minutes: ex.Minutes, Mode: ex.Mode,
 			Reason: a.Reason, DueNow: !now.Before(a.DueStart) && now.Before(a.DueEnd)})
 	}
-	sort.SliceStable(out.Items, func(i, j int) bool { return out.Items[i].Assignment.DueStart.Before(out.Items[j].Assignment.DueStart) })
 	return out, nil
 }
 
@@ -99,11 +95,11 @@ func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 	}
 	proposals = append(e.supportFor(st, now), proposals...)
 	open := map[string]bool{}
-	for _, a := range st.assign.Open() {
+	st.assign.eachOpen(func(a *Assignment) {
 		if a.DueEnd.IsZero() || now.Before(a.DueEnd) {
 			open[a.Exercise+"|"+participantsKey(a.Participants)] = true
 		}
-	}
+	})
 	for _, p := range proposals {
 		k := p.Exercise + "|" + participantsKey(p.Participants)
 		if open[k] {

@@ -374,7 +374,7 @@ func (j *Journey) Apply(e Event) error {
 	if err != nil {
 		return err
 	}
-	j.fold(e, mutate)
+	j.fold(e.Sequence, e.Time, e.Type, e.Actor, mutate)
 	return nil
 }
 
@@ -390,11 +390,13 @@ func (j *Journey) Prepare(e Event) (commit func(), err error) {
 	if err != nil {
 		return nil, err
 	}
+	// Keep only what folding needs, not the whole event.
+	seq, at, typ, actor := e.Sequence, e.Time, e.Type, e.Actor
 	return func() {
-		if e.Sequence != j.seq+1 {
-			panic(fmt.Sprintf("trust: a prepared event %d committed after the journey moved to %d", e.Sequence, j.seq))
+		if seq != j.seq+1 {
+			panic(fmt.Sprintf("trust: a prepared event %d committed after the journey moved to %d", seq, j.seq))
 		}
-		j.fold(e, mutate)
+		j.fold(seq, at, typ, actor, mutate)
 	}, nil
 }
 
@@ -422,17 +424,17 @@ func (j *Journey) prepare(e Event) (func(), error) {
 }
 
 // fold folds in an event prepare accepted, with its state change.
-func (j *Journey) fold(e Event, mutate func()) {
+func (j *Journey) fold(seq Sequence, at time.Time, typ string, actor Actor, mutate func()) {
 	if mutate != nil {
 		mutate()
 	}
-	j.seq = e.Sequence
-	if e.Time.After(j.last) {
-		j.last = e.Time
+	j.seq = seq
+	if at.After(j.last) {
+		j.last = at
 	}
-	j.counts[e.Type]++
-	j.phaseCount[e.Type]++
-	if p, ok := e.Actor.Partner(); ok {
+	j.counts[typ]++
+	j.phaseCount[typ]++
+	if p, ok := actor.Partner(); ok {
 		j.effort[p]++
 	}
 }

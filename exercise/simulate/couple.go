@@ -164,6 +164,21 @@ type sim struct {
 
 var catalogue = exercise.DefaultCatalogue()
 
+// exerciseInfo is what the simulation needs of each catalogue exercise,
+// read once rather than copied out of the catalogue per assignment.
+var exerciseInfo = func() map[string]exerciseFacts {
+	out := map[string]exerciseFacts{}
+	for _, e := range catalogue.Exercises() {
+		out[e.Key] = exerciseFacts{mode: e.Mode, minutes: e.Minutes}
+	}
+	return out
+}()
+
+type exerciseFacts struct {
+	mode    exercise.Mode
+	minutes int
+}
+
 func newScheduler(name string) exercise.Scheduler {
 	quiet := &exercise.QuietHours{Start: exercise.LocalTime{Hour: 22}, End: exercise.LocalTime{Hour: 8}}
 	opts := exercise.ComposeOptions{Name: name, WeeklyLimit: 6, Protected: []string{"agreement"}, QuietHours: quiet, LowAdherence: 0.5}
@@ -176,8 +191,12 @@ func newScheduler(name string) exercise.Scheduler {
 	return exercise.DefaultScheduler(catalogue)
 }
 
+// eventsPerWeek sizes a couple's stream up front: a simulated couple writes
+// about 13 events a week on the default model.
+const eventsPerWeek = 16
+
 func newSim(ctx context.Context, p Params, d Draw, seed uint64) (*sim, error) {
-	loc, err := time.LoadLocation(d.TimeZone)
+	loc, err := trust.LoadLocation(d.TimeZone)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +204,7 @@ func newSim(ctx context.Context, p Params, d Draw, seed uint64) (*sim, error) {
 	start := time.Date(first.Year(), first.Month(), first.Day()+d.StartDay, 19, 0, 0, 0, loc).UTC()
 	s := &sim{ctx: ctx, p: p, d: d, r: newRNG(CoupleSeed(seed, d.Index, "behaviour")),
 		ids:   chachaIDs{r: newChaCha(CoupleSeed(seed, d.Index, "ids"))},
-		clock: trust.NewManualClock(start), st: &streamStore{}, loc: loc, start: start,
+		clock: trust.NewManualClock(start), st: &streamStore{events: make([]trust.Event, 0, eventsPerWeek*p.Weeks)}, loc: loc, start: start,
 	}
 	s.eng, err = exercise.NewEngine(exercise.Options{Store: s.st, Clock: s.clock, IDs: s.ids, Catalogue: catalogue,
 		Scheduler: newScheduler(d.Scheduler)})
@@ -633,9 +652,9 @@ func (s *sim) track() {
 	for _, e := range s.st.events[s.seen:] {
 		switch d := e.Data.(type) {
 		case *exercise.AssignmentProposed:
-			ex, _ := catalogue.Lookup(d.Exercise)
-			s.open = append(s.open, &openAssignment{id: d.Assignment, participants: d.Participants, mode: ex.Mode,
-				minutes: ex.Minutes, start: d.DueStart, end: d.DueEnd})
+			ex := exerciseInfo[d.Exercise]
+			s.open = append(s.open, &openAssignment{id: d.Assignment, participants: d.Participants, mode: ex.mode,
+				minutes: ex.minutes, start: d.DueStart, end: d.DueEnd})
 		case *exercise.AssignmentScheduled:
 			for _, o := range s.open {
 				if o.id == d.Assignment {
