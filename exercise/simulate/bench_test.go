@@ -78,3 +78,21 @@ func encode[T any](b *testing.B, events []T) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkSimulate measures simulating one couple's 26 weeks through the
+// engine on one goroutine, without export: the engine's share of the
+// generator's time.
+func BenchmarkSimulate(b *testing.B) {
+	p := benchParams(64)
+	events, i := 0, 0
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := simulate.Simulate(context.Background(), p, 1, i%p.Couples)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += len(c.Events)
+		i++
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}

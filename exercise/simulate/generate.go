@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -290,16 +289,11 @@ func runCouple(ctx context.Context, cfg Config, key []byte, i int) result {
 	r.stats.Exported = 1
 	r.stats.JourneyEvents = len(c.Events)
 	r.stats.Events = len(x.Events)
-	var buf bytes.Buffer
-	buf.Grow(len(x.Events) * 200)
-	enc := json.NewEncoder(&buf)
+	buf := make([]byte, 0, len(x.Events)*200)
 	for _, e := range x.Events {
-		if err := enc.Encode(e); err != nil {
-			r.err = err
-			return r
-		}
+		buf = e.AppendJSON(buf)
 	}
-	r.events = buf.Bytes()
+	r.events = buf
 	sum, rows := Summarise(x, d, cfg.Params.Weeks, cfg.IncludeSafety)
 	r.couple = sum.appendCSV(nil)
 	for _, row := range rows {
