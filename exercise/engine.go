@@ -230,7 +230,7 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 	if err != nil {
 		return nil, err
 	}
-	var events []trust.Event
+	events := make([]trust.Event, 0, len(drafts)+1)
 	invalidate := func() {
 		st.stale = true
 		e.forget(st.rel)

@@ -80,7 +80,7 @@ func (e *Engine) stateFollowUp(st *journeyState, now time.Time) (draft, bool) {
 		l := lapses[0]
 		return draft{cmd: Command{Actor: trust.SystemActor, Data: &l}}, true
 	}
-	if !e.manual {
+	if !e.manual && st.journey.CanAdvance(now) {
 		if pc, err := st.journey.Advance(now); err == nil {
 			return draft{cmd: Command{Actor: trust.SystemActor, Data: &pc}}, true
 		}

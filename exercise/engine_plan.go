@@ -1,9 +1,9 @@
 package exercise
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
-	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,7 +67,9 @@ func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner tru
 	defer st.mu.Unlock()
 	now := e.clock.Now().UTC()
 	out = Plan{Now: now, Phase: st.journey.Phase().Key, JointWorkPaused: st.journey.JointWorkPaused()}
-	for _, a := range st.assign.OpenFor(partner) {
+	open := st.assign.OpenFor(partner)
+	out.Items = make([]PlanItem, 0, len(open))
+	for _, a := range open {
 		ex := e.catalogue.get(a.Exercise) // read-only: no copy
 		if ex == nil {
 			continue
@@ -94,14 +96,14 @@ func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 		return nil, err
 	}
 	proposals = append(e.supportFor(st, now), proposals...)
-	open := map[string]bool{}
+	open := map[workKey]bool{}
 	st.assign.eachOpen(func(a *Assignment) {
 		if a.DueEnd.IsZero() || now.Before(a.DueEnd) {
-			open[a.Exercise+"|"+participantsKey(a.Participants)] = true
+			open[workKeyOf(a.Exercise, a.Participants)] = true
 		}
 	})
 	for _, p := range proposals {
-		k := p.Exercise + "|" + participantsKey(p.Participants)
+		k := workKeyOf(p.Exercise, p.Participants)
 		if open[k] {
 			continue
 		}
@@ -149,17 +151,26 @@ func (e *Engine) supportFor(st *journeyState, now time.Time) []Proposal {
 // exports with the flags themselves.
 const SupportScheduler = "support"
 
-func participantsKey(ps []trust.PartnerID) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
+// workKey names an exercise for a set of participants, whatever their
+// order: a plan never opens the same work twice. Participants are one or two
+// partners (the guard and the fold check it).
+type workKey struct {
+	exercise string
+	a, b     trust.PartnerID
+}
+
+func workKeyOf(exercise string, ps []trust.PartnerID) workKey {
+	k := workKey{exercise: exercise}
+	switch len(ps) {
+	case 1:
+		k.a = ps[0]
+	case 2:
+		k.a, k.b = ps[0], ps[1]
+		if bytes.Compare(k.a[:], k.b[:]) > 0 {
+			k.a, k.b = k.b, k.a
+		}
 	}
-	sort.Strings(s)
-	out := ""
-	for _, x := range s {
-		out += x
-	}
-	return out
+	return k
 }
 
 // snapshot builds the scheduler's read-only view of the journey from the

@@ -80,6 +80,8 @@ func (s *stream) try(actor trust.Actor, p trust.Payload, opts ...string) error {
 func (s *stream) must(actor trust.Actor, p trust.Payload, opts ...string) {
 	s.t.Helper()
 	require.NoError(s.t, s.try(actor, p, opts...))
+	_, err := s.j.Advance(s.now)
+	require.Equal(s.t, err == nil, s.j.CanAdvance(s.now), "CanAdvance agrees with Advance after %T", p)
 }
 
 func (s *stream) id() [16]byte {

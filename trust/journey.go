@@ -744,6 +744,23 @@ func (j *Journey) Gates(now time.Time) []GateResult {
 	return out
 }
 
+// CanAdvance reports whether [Journey.Advance] would succeed at now: the
+// journey has a next phase and every gate to it is met. It is the cheap
+// question to ask after every event; Advance says what is missing.
+func (j *Journey) CanAdvance(now time.Time) bool {
+	if j.phase+1 >= len(j.profile.Phases) {
+		return false
+	}
+	for _, gates := range [2][]Gate{j.profile.Phases[j.phase].Exit, j.profile.Phases[j.phase+1].Entry} {
+		for _, g := range gates {
+			if !j.eval(g, now, false).Met {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Advance returns the phase change that moves the journey to its next phase at
 // now, or a *GateError listing what is not yet met. It changes nothing: append
 // the returned change as an event to take effect.
@@ -751,8 +768,8 @@ func (j *Journey) Advance(now time.Time) (PhaseChange, error) {
 	if j.phase+1 >= len(j.profile.Phases) {
 		return PhaseChange{}, refuse(TypePhaseChanged, nil, "phase %q is the last phase", j.Phase().Key)
 	}
-	if err := j.gatesAt(now, j.phase+1); err != nil {
-		return PhaseChange{}, err
+	if !j.CanAdvance(now) {
+		return PhaseChange{}, j.gatesAt(now, j.phase+1)
 	}
 	next := j.profile.Phases[j.phase+1]
 	return PhaseChange{From: j.Phase().Key, To: next.Key, Direction: Advanced,
@@ -776,11 +793,17 @@ func (j *Journey) RegressionFor(b BreachID) (PhaseChange, bool) {
 			"; everything already done still counts.", Breach: &id}, true
 }
 
-func (j *Journey) evalAt(g Gate, now time.Time) GateResult {
+func (j *Journey) evalAt(g Gate, now time.Time) GateResult { return j.eval(g, now, true) }
+
+// eval evaluates a gate; explain says whether an unmet gate's reason is
+// written out, which only the callers that show it need.
+func (j *Journey) eval(g Gate, now time.Time, explain bool) GateResult {
 	r := GateResult{Gate: g, Met: true}
 	fail := func(format string, args ...any) {
 		r.Met = false
-		r.Reason = fmt.Sprintf(format, args...)
+		if explain {
+			r.Reason = fmt.Sprintf(format, args...)
+		}
 	}
 	min := g.Min
 	if min == 0 {
