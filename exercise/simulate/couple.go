@@ -95,11 +95,13 @@ func Simulate(ctx context.Context, p Params, seed uint64, index int) (Couple, er
 	if err := p.Validate(); err != nil {
 		return Couple{}, err
 	}
-	return simulate(ctx, p, DrawCouple(p, seed, index), seed)
+	return simulate(ctx, p, DrawCouple(p, seed, index), seed, nil)
 }
 
-func simulate(ctx context.Context, p Params, d Draw, seed uint64) (Couple, error) {
-	s, err := newSim(ctx, p, d, seed)
+// simulate runs one couple; its stream is appended to buf[:0], a buffer a
+// worker reuses from one couple to the next (nil: a new one).
+func simulate(ctx context.Context, p Params, d Draw, seed uint64, buf []trust.Event) (Couple, error) {
+	s, err := newSim(ctx, p, d, seed, buf)
 	if err != nil {
 		return Couple{}, err
 	}
@@ -195,7 +197,10 @@ func newScheduler(name string) exercise.Scheduler {
 // about 13 events a week on the default model.
 const eventsPerWeek = 16
 
-func newSim(ctx context.Context, p Params, d Draw, seed uint64) (*sim, error) {
+func newSim(ctx context.Context, p Params, d Draw, seed uint64, buf []trust.Event) (*sim, error) {
+	if buf == nil {
+		buf = make([]trust.Event, 0, eventsPerWeek*p.Weeks)
+	}
 	loc, err := trust.LoadLocation(d.TimeZone)
 	if err != nil {
 		return nil, err
@@ -204,7 +209,7 @@ func newSim(ctx context.Context, p Params, d Draw, seed uint64) (*sim, error) {
 	start := time.Date(first.Year(), first.Month(), first.Day()+d.StartDay, 19, 0, 0, 0, loc).UTC()
 	s := &sim{ctx: ctx, p: p, d: d, r: newRNG(CoupleSeed(seed, d.Index, "behaviour")),
 		ids:   chachaIDs{r: newChaCha(CoupleSeed(seed, d.Index, "ids"))},
-		clock: trust.NewManualClock(start), st: &streamStore{events: make([]trust.Event, 0, eventsPerWeek*p.Weeks)}, loc: loc, start: start,
+		clock: trust.NewManualClock(start), st: &streamStore{events: buf[:0]}, loc: loc, start: start,
 	}
 	s.eng, err = exercise.NewEngine(exercise.Options{Store: s.st, Clock: s.clock, IDs: s.ids, Catalogue: catalogue,
 		Scheduler: newScheduler(d.Scheduler)})

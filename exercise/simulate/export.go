@@ -262,6 +262,12 @@ type Exported struct {
 //     [ExportType.Values];
 //   - the exported events are renumbered 1, 2, … so no gap shows a drop.
 func Export(events []trust.Event, opts ExportOptions) (Exported, bool, error) {
+	return export(events, opts, nil)
+}
+
+// export is Export appending the records to buf[:0], a buffer the generator
+// reuses from one couple to the next (nil: a new one).
+func export(events []trust.Event, opts ExportOptions, buf []ExportEvent) (Exported, bool, error) {
 	if len(opts.Key) == 0 {
 		return Exported{}, false, trust.InvalidIn(pkg, "key", "a pseudonymisation key is required")
 	}
@@ -318,7 +324,10 @@ func Export(events []trust.Event, opts ExportOptions) (Exported, bool, error) {
 			}
 		}
 	}
-	out.Events = make([]ExportEvent, 0, len(events))
+	if cap(buf) < len(events) {
+		buf = make([]ExportEvent, 0, len(events))
+	}
+	out.Events = buf[:0]
 	for _, e := range events {
 		if e.Sensitive() && !opts.IncludeSafety {
 			continue

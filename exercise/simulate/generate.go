@@ -172,8 +172,9 @@ func Generate(ctx context.Context, cfg Config, dir string) (Counts, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var sc scratch
 			for i := range jobs {
-				results <- runCouple(ctx, cfg, key, i)
+				results <- runCouple(ctx, cfg, key, i, &sc)
 			}
 		}()
 	}
@@ -262,7 +263,18 @@ func Generate(ctx context.Context, cfg Config, dir string) (Counts, error) {
 }
 
 // runCouple simulates, exports, summarises and encodes one couple.
-func runCouple(ctx context.Context, cfg Config, key []byte, i int) result {
+// scratch holds one worker's buffers, reused from one couple to the next:
+// a couple's journey stream and its export are garbage once it is encoded,
+// and the generator would otherwise allocate both afresh for every couple.
+type scratch struct {
+	events   []trust.Event
+	exported []ExportEvent
+}
+
+// lines recycles the encoded JSON Lines of a couple once they are written.
+var lines = sync.Pool{New: func() any { return new([]byte) }}
+
+func runCouple(ctx context.Context, cfg Config, key []byte, i int, sc *scratch) result {
 	r := result{index: i, stats: Counts{Couples: 1}}
 	d := DrawCouple(cfg.Params, cfg.Seed, i)
 	if !d.Consented() {
@@ -271,12 +283,15 @@ func runCouple(ctx context.Context, cfg Config, key []byte, i int) result {
 		r.stats.NoConsent = 1
 		return r
 	}
-	c, err := simulate(ctx, cfg.Params, d, cfg.Seed)
+	c, err := simulate(ctx, cfg.Params, d, cfg.Seed, sc.events)
 	if err != nil {
 		r.err = err
 		return r
 	}
-	x, ok, err := Export(c.Events, ExportOptions{Key: key, IncludeSafety: cfg.IncludeSafety})
+	x, ok, err := export(c.Events, ExportOptions{Key: key, IncludeSafety: cfg.IncludeSafety}, sc.exported)
+	// Keep the (possibly grown) buffers for the next couple; nothing below
+	// holds on to them.
+	sc.events, sc.exported = c.Events[:0], x.Events[:0]
 	if err != nil || !ok {
 		r.err = errors.Join(err, fmt.Errorf("simulate: couple %d: consenting couple not exported", i))
 		return r
@@ -289,9 +304,9 @@ func runCouple(ctx context.Context, cfg Config, key []byte, i int) result {
 	r.stats.Exported = 1
 	r.stats.JourneyEvents = len(c.Events)
 	r.stats.Events = len(x.Events)
-	buf := make([]byte, 0, len(x.Events)*200)
-	for _, e := range x.Events {
-		buf = e.AppendJSON(buf)
+	buf := (*lines.Get().(*[]byte))[:0]
+	for i := range x.Events {
+		buf = x.Events[i].AppendJSON(buf)
 	}
 	r.events = buf
 	sum, rows := Summarise(x, d, cfg.Params.Weeks, cfg.IncludeSafety)
@@ -343,6 +358,9 @@ func (w *partWriter) write(r result) error {
 		if _, err := x.f.Write(x.b); err != nil {
 			return err
 		}
+	}
+	if r.events != nil {
+		lines.Put(&r.events)
 	}
 	return nil
 }
