@@ -115,11 +115,11 @@ func (st *journeyState) noteAgreementEvent(e trust.Event) {
 const reported = agreement.Outcome("reported")
 
 // due returns the agreements' occurrences due at now within horizon, as
-// agreement.Book.Due does, from a per-week cache that any agreement event
+// agreement.Book.Due does, from a four-week cache that any agreement event
 // invalidates (evidence only marks the occurrence it reports on).
 func (st *journeyState) due(now time.Time, horizon time.Duration) []agreement.Occurrence {
 	lookback := time.Duration(agreement.MaxDurationMinutes+agreement.MaxGraceMinutes) * time.Minute
-	const bucket = 7 * 24 * time.Hour // one computation serves a week of plans
+	const bucket = 28 * 24 * time.Hour // one computation serves four weeks of plans
 	day := now.UTC().Truncate(bucket)
 	c := &st.dueCache
 	if c.seq != st.agreementSeq || !c.day.Equal(day) || c.horizon != horizon || c.occ == nil {
