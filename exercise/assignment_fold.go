@@ -58,6 +58,8 @@ type Assignments struct {
 	// snapshots; it is rebuilt (never changed in place) after a change.
 	histView  map[string]ExerciseHistory
 	histDirty bool
+	// histChanged lists the keys changed since histView was made.
+	histChanged []string
 	// version counts the changes to any assignment; recentView caches the
 	// read-only recent list of version recentVer, as of recentSince.
 	version     uint64
@@ -157,11 +159,14 @@ func refuse(event string, cause error, format string, args ...any) *trust.Transi
 func (f *Assignments) JointWorkPaused() bool { return f.paused || len(f.flags) > 0 }
 
 func (f *Assignments) decide(e trust.Event) (func(), error) {
-	if err := e.Validate(); err != nil {
-		return nil, err
-	}
 	if e.Relationship != f.rel.ID {
 		return nil, refuse(e.Type, trust.ErrConflict, "event belongs to relationship %s, not %s", e.Relationship, f.rel.ID)
+	}
+	if !foldsType[e.Type] {
+		return nil, nil // not this fold's to check: the journey and the other folds do
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
 	}
 	switch d := e.Data.(type) {
 	case *trust.SafetyFlag:
@@ -200,6 +205,13 @@ func (f *Assignments) changes(mutate func(), err error) (func(), error) {
 		mutate()
 		f.version++
 	}, nil
+}
+
+// foldsType lists the event types the fold reads; it ignores the rest.
+var foldsType = map[string]bool{
+	trust.TypeSafetyFlagRaised: true, trust.TypeSafetyFlagCleared: true, trust.TypePauseChanged: true,
+	TypeAssignmentProposed: true, TypeAssignmentScheduled: true, TypeAssignmentStarted: true, TypeStepAnswered: true,
+	TypeAssignmentCompleted: true, TypeAssignmentSkipped: true, TypeAssignmentSnoozed: true, TypeAssignmentExpired: true,
 }
 
 // lookup finds an open assignment.
@@ -573,6 +585,9 @@ func (f *Assignments) close(s *assignmentState, st Status, at time.Time) {
 
 func (f *Assignments) hist(key string) *ExerciseHistory {
 	f.histDirty = true
+	if !slices.Contains(f.histChanged, key) {
+		f.histChanged = append(f.histChanged, key)
+	}
 	h, ok := f.history[key]
 	if !ok {
 		h = &ExerciseHistory{Exercise: key}
@@ -658,13 +673,23 @@ func (f *Assignments) History() map[string]ExerciseHistory {
 // sharedHistory is History without the copies, for the engine's read-only
 // snapshots: the map is replaced, never changed, when the history changes.
 func (f *Assignments) sharedHistory() map[string]ExerciseHistory {
-	if f.histView == nil || f.histDirty {
+	switch {
+	case f.histView == nil:
 		out := make(map[string]ExerciseHistory, len(f.history))
 		for k, h := range f.history {
 			out[k] = *h
 		}
-		f.histView, f.histDirty = out, false
+		f.histView = out
+	case f.histDirty:
+		// A copy of the last view with only the changed keys rewritten:
+		// copying a map is much cheaper than building it again.
+		out := maps.Clone(f.histView)
+		for _, k := range f.histChanged {
+			out[k] = *f.history[k]
+		}
+		f.histView = out
 	}
+	f.histDirty, f.histChanged = false, f.histChanged[:0]
 	return f.histView
 }
 
@@ -813,6 +838,6 @@ func (f *Assignments) Clone() *Assignments {
 	}
 	c.flags = maps.Clone(f.flags)
 	c.closed = slices.Clone(f.closed)
-	c.histView, c.histDirty, c.recentView = nil, true, nil
+	c.histView, c.histDirty, c.histChanged, c.recentView = nil, true, nil, nil
 	return &c
 }

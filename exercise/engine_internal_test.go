@@ -64,8 +64,8 @@ func TestDueCacheMatchesTheBook(t *testing.T) {
 	}
 }
 
-// TestRecentCacheMatchesRecent checks the snapshots' cached recent list
-// against a fresh Assignments.Recent every few hours of eight weeks in which
+// TestRecentCacheMatchesRecent checks the snapshots' cached recent list and
+// history against a fresh Assignments.Recent and History every few hours of eight weeks in which
 // plans propose work and the couple completes, skips or lets it expire; and
 // that a list handed to an earlier snapshot never changes afterwards.
 func TestRecentCacheMatchesRecent(t *testing.T) {
@@ -114,6 +114,7 @@ func TestRecentCacheMatchesRecent(t *testing.T) {
 		st.mu.Lock()
 		got := st.assign.recent(now, false)
 		want := st.assign.Recent(now)
+		require.Equal(t, st.assign.History(), st.assign.sharedHistory(), "hour %d: the patched history view", h)
 		st.mu.Unlock()
 		require.Equal(t, want, got, "hour %d", h)
 		held = append(held, got)

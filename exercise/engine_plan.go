@@ -185,10 +185,6 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 			stepped = append(stepped, p.ID)
 		}
 	}
-	ongoing := false
-	for _, b := range j.Breaches() {
-		ongoing = ongoing || b.Ongoing
-	}
 	var occ []Occurrence
 	for _, o := range st.due(now, e.horizon) {
 		info := st.ritualsOf(o.Agreement)
@@ -207,7 +203,7 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		Profile: j.Profile().Key, Phase: j.Phase().Key, PhaseSince: j.PhaseSince(),
 		Gates:           GatesFrom(j.Gates(now), j.JointWorkPaused()),
 		JointWorkPaused: j.JointWorkPaused(), Alignment: j.Alignment(), SteppedBack: stepped,
-		BreachOngoing: ongoing, Occurrences: occ,
+		BreachOngoing: j.BreachOngoing(), Occurrences: occ,
 		History: st.assign.sharedHistory(), Recent: st.assign.recent(now, false),
 		Signals:   Signals{LastSetback: st.signals.lastSetback, Setbacks: st.signals.setbacks},
 		Catalogue: e.catalogue,

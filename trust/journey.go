@@ -263,6 +263,16 @@ func (j *Journey) Breaches() []Breach {
 	return out
 }
 
+// BreachOngoing reports whether any recorded breach is still going on.
+func (j *Journey) BreachOngoing() bool {
+	for _, b := range j.breaches {
+		if b.ongoing {
+			return true
+		}
+	}
+	return false
+}
+
 // Breach returns a breach by ID.
 func (j *Journey) Breach(id BreachID) (Breach, bool) {
 	i, ok := j.breachIdx[id]

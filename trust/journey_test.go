@@ -50,7 +50,9 @@ func TestJourneyWalksTheDefaultProfile(t *testing.T) {
 
 	_, err = s.j.Advance(s.now)
 	require.ErrorIs(t, err, trust.ErrGateNotMet, "the breach is still ongoing")
+	assert.True(t, s.j.BreachOngoing())
 	s.must(trust.PartnerActor(alex), &trust.BreachEnded{Breach: b.ID})
+	assert.False(t, s.j.BreachOngoing())
 	pc2, err := s.j.Advance(s.now)
 	require.NoError(t, err)
 	s.must(trust.SystemActor, &pc2)
