@@ -230,7 +230,10 @@ type Exercise struct {
 }
 
 // HasTag reports whether the exercise carries tag.
-func (e Exercise) HasTag(tag string) bool { return slices.Contains(e.Tags, tag) }
+func (e Exercise) HasTag(tag string) bool { return e.has(tag) }
+
+// has is HasTag without copying the exercise, for the schedulers' loops.
+func (e *Exercise) has(tag string) bool { return slices.Contains(e.Tags, tag) }
 
 // Step returns the step with the given key.
 func (e Exercise) Step(key string) (Step, bool) {

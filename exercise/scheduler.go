@@ -177,9 +177,24 @@ func eligible(ex *Exercise, s *Snapshot) (bool, string) {
 // paused, a contraindication) is dropped. Due windows are returned in UTC,
 // and proposals that name no scheduler get the wrapped scheduler's name. [Compose] guards every scheduler it
 // runs; wrap a custom scheduler you run on its own.
-func Guard(s Scheduler) Scheduler { return guard{s} }
+//
+// Guarding is idempotent: a scheduler that already guards its proposals (a
+// Guard, [Compose], [DefaultScheduler]) is returned as it is, so they are
+// not checked twice.
+func Guard(s Scheduler) Scheduler {
+	if g, ok := s.(guarded); ok && g.guarded() {
+		return s
+	}
+	return guard{s}
+}
+
+// guarded is implemented by schedulers whose proposals are already checked
+// as Guard checks them.
+type guarded interface{ guarded() bool }
 
 type guard struct{ s Scheduler }
+
+func (guard) guarded() bool { return true }
 
 func (g guard) Name() string { return g.s.Name() }
 

@@ -122,18 +122,19 @@ func (a adaptive) Propose(s Snapshot) ([]Proposal, error) {
 	if sb := s.Signals.LastSetback; !sb.IsZero() && !sb.After(s.Now) && s.Now.Sub(sb) < time.Duration(a.o.RepairWithinDays)*day {
 		offered := false
 		var setback, phaseFirst, rest []*Exercise
+		inPhase := cat.byPhase[s.Profile+"/"+s.Phase]
 		for i := range cat.data.Exercises {
 			ex := &cat.data.Exercises[i]
-			if !ex.HasTag(TagRepair) {
+			if !ex.has(TagRepair) {
 				continue
 			}
 			if h := s.History[ex.Key]; !h.LastProposed.Before(sb) && !h.LastProposed.IsZero() {
 				offered = true
 			}
 			switch {
-			case ex.HasTag(TagSetback):
+			case ex.has(TagSetback):
 				setback = append(setback, ex)
-			case contains(cat.ForPhase(s.Profile, s.Phase), ex.Key):
+			case slices.Contains(inPhase, i):
 				phaseFirst = append(phaseFirst, ex)
 			default:
 				rest = append(rest, ex)
@@ -158,7 +159,7 @@ func (a adaptive) Propose(s Snapshot) ([]Proposal, error) {
 		}
 		for j := range cat.data.Exercises {
 			ex := &cat.data.Exercises[j]
-			if !ex.HasTag(TagSoloTrack) || coolingDown(ex, s.History[ex.Key], s.Now) {
+			if !ex.has(TagSoloTrack) || coolingDown(ex, s.History[ex.Key], s.Now) {
 				continue
 			}
 			if add(ex, []trust.PartnerID{p}, fmt.Sprintf("While your partner is taking a step back, %q is something you can do for yourself.", ex.Title)) {
@@ -176,7 +177,7 @@ func (a adaptive) Propose(s Snapshot) ([]Proposal, error) {
 		}
 		for j := range cat.data.Exercises {
 			ex := &cat.data.Exercises[j]
-			if !ex.HasTag(TagProfessionalHelp) || coolingDown(ex, s.History[ex.Key], s.Now) {
+			if !ex.has(TagProfessionalHelp) || coolingDown(ex, s.History[ex.Key], s.Now) {
 				continue
 			}
 			for _, ps := range participantsFor(ex, &s) {
@@ -240,7 +241,7 @@ func (a adaptive) Propose(s Snapshot) ([]Proposal, error) {
 	return out, nil
 }
 
-func isLight(ex *Exercise) bool { return ex.HasTag(TagLight) || ex.Minutes <= 20 }
+func isLight(ex *Exercise) bool { return ex.has(TagLight) || ex.Minutes <= 20 }
 
 // tiebreak derives a stable pseudo-random order from the seed and a key.
 func tiebreak(seed uint64, key string) uint64 {

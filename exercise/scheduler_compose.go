@@ -88,6 +88,9 @@ type compose struct {
 
 func (c compose) Name() string { return c.o.Name }
 
+// guarded: Compose checks every proposal of every scheduler it runs.
+func (compose) guarded() bool { return true }
+
 func (c compose) Propose(s Snapshot) ([]Proposal, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -195,6 +198,11 @@ type withCatalogue struct {
 }
 
 func (w withCatalogue) Name() string { return w.s.Name() }
+
+func (w withCatalogue) guarded() bool {
+	g, ok := w.s.(guarded)
+	return ok && g.guarded()
+}
 
 func (w withCatalogue) Propose(s Snapshot) ([]Proposal, error) {
 	if s.Catalogue == nil {

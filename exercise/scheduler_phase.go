@@ -51,7 +51,7 @@ func (p phaseSequence) Propose(s Snapshot) ([]Proposal, error) {
 	keys := cat.ForPhase(s.Profile, s.Phase)
 	if s.JointWorkPaused {
 		for _, e := range cat.data.Exercises {
-			if e.HasTag(TagIndividualSupport) && !contains(keys, e.Key) {
+			if e.has(TagIndividualSupport) && !contains(keys, e.Key) {
 				keys = append(keys, e.Key)
 			}
 		}
@@ -68,7 +68,7 @@ func (p phaseSequence) Propose(s Snapshot) ([]Proposal, error) {
 			if ex.Mode.Joint() {
 				continue
 			}
-		} else if ex.HasTag(TagSoloTrack) || ex.HasTag(TagIndividualSupport) || ex.HasTag(TagSetback) {
+		} else if ex.has(TagSoloTrack) || ex.has(TagIndividualSupport) || ex.has(TagSetback) {
 			continue
 		}
 		h := s.History[key]

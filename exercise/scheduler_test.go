@@ -404,7 +404,8 @@ func TestComposeErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, sc := range []exercise.Scheduler{exercise.Compose(exercise.ComposeOptions{}, tc.s), exercise.Guard(tc.s)} {
+			for _, sc := range []exercise.Scheduler{exercise.Compose(exercise.ComposeOptions{}, tc.s), exercise.Guard(tc.s),
+				exercise.Guard(exercise.Compose(exercise.ComposeOptions{}, tc.s)), exercise.Guard(exercise.Guard(tc.s))} {
 				mods := []func(*exercise.Snapshot){}
 				if tc.mod != nil {
 					mods = append(mods, tc.mod)
@@ -415,6 +416,19 @@ func TestComposeErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Guard is idempotent: what already guards its proposals is not wrapped
+// again (the engine guards every scheduler it is given).
+func TestGuardIsIdempotent(t *testing.T) {
+	g := exercise.Guard(exercise.PhaseSequence(exercise.PhaseOptions{}))
+	assert.Equal(t, g, exercise.Guard(g))
+	c := exercise.Compose(exercise.ComposeOptions{}, exercise.PhaseSequence(exercise.PhaseOptions{}))
+	assert.Equal(t, c, exercise.Guard(c))
+	d := exercise.DefaultScheduler(nil)
+	assert.Equal(t, d, exercise.Guard(d))
+	raw := exercise.SchedulerFunc(rogue)
+	assert.NotEqual(t, fmt.Sprintf("%T", raw), fmt.Sprintf("%T", exercise.Guard(raw)), "a plain scheduler is wrapped")
 }
 
 // builtins returns every built-in scheduler, alone and composed.

@@ -243,7 +243,7 @@ func (s Snapshot) Validate() error {
 }
 
 // location returns the relationship's time zone.
-func (s Snapshot) location() (*time.Location, error) {
+func (s *Snapshot) location() (*time.Location, error) {
 	if s.Location != nil {
 		return s.Location, nil
 	}
@@ -262,7 +262,7 @@ func (s Snapshot) location() (*time.Location, error) {
 // zone database, and a *time.Location never changes once loaded.
 var locations sync.Map
 
-func (s Snapshot) catalogue() *Catalogue {
+func (s *Snapshot) catalogue() *Catalogue {
 	if s.Catalogue != nil {
 		return s.Catalogue
 	}
@@ -270,11 +270,11 @@ func (s Snapshot) catalogue() *Catalogue {
 }
 
 // steppedBack reports whether p has stepped back.
-func (s Snapshot) steppedBack(p trust.PartnerID) bool { return slices.Contains(s.SteppedBack, p) }
+func (s *Snapshot) steppedBack(p trust.PartnerID) bool { return slices.Contains(s.SteppedBack, p) }
 
 // openFor reports whether an open assignment of the exercise exists for the
 // same participants.
-func (s Snapshot) openFor(key string, participants []trust.PartnerID) bool {
+func (s *Snapshot) openFor(key string, participants []trust.PartnerID) bool {
 	for i := range s.Recent {
 		r := &s.Recent[i]
 		if r.Exercise == key && !r.Status.Closed() && slices.Equal(r.Participants, participants) {
@@ -285,7 +285,7 @@ func (s Snapshot) openFor(key string, participants []trust.PartnerID) bool {
 }
 
 // adherence returns the known or derived adherence, and whether it is known.
-func (s Snapshot) adherence() (float64, bool) {
+func (s *Snapshot) adherence() (float64, bool) {
 	if s.Signals.Adherence != nil {
 		return *s.Signals.Adherence, true
 	}
