@@ -174,6 +174,10 @@ func (e *Engine) Do(ctx context.Context, rel trust.RelationshipID, cmd Command) 
 // draft is an event to write before its envelope is stamped.
 type draft struct {
 	cmd Command
+	// later, when set, stands for the drafts it returns, built once every
+	// draft before it is folded in: a plan proposes from the state its
+	// expiries leave, not from the state before them.
+	later func(st *journeyState, now time.Time) ([]draft, error)
 }
 
 const maxRetries = 32
@@ -262,11 +266,23 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 		return nil
 	}
 	for _, d := range drafts {
-		if err := add(d); err != nil {
-			if len(events) > 0 {
-				invalidate()
+		more := []draft{d}
+		if d.later != nil {
+			var err error
+			if more, err = d.later(st, now); err != nil {
+				if len(events) > 0 {
+					invalidate()
+				}
+				return nil, err
 			}
-			return nil, err
+		}
+		for _, d := range more {
+			if err := add(d); err != nil {
+				if len(events) > 0 {
+					invalidate()
+				}
+				return nil, err
+			}
 		}
 	}
 	for i, n := 0, 0; n < maxFollowUps; n++ {

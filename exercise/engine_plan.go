@@ -83,14 +83,30 @@ func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner tru
 	return out, nil
 }
 
+// Refresh brings a journey up to date at the engine's current time exactly
+// as [Engine.Plan] does, without reading anyone's plan, and returns the
+// events it wrote (none when nothing was due). It is what a background job
+// runs for each journey, say every night, so that overdue work expires and
+// new work is proposed even when nobody opens the app.
+func (e *Engine) Refresh(ctx context.Context, rel trust.RelationshipID) ([]trust.Event, error) {
+	return e.commit(ctx, rel, trust.SystemActor, "", e.planDrafts)
+}
+
 // planDrafts expires what is overdue and turns the scheduler's proposals into
-// assignment events.
+// assignment events. The scheduler sees the journey after the expiries, so
+// work that just expired leaves room for new work in the same plan.
 func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 	var drafts []draft
 	for _, a := range st.assign.Expirable(now) {
 		drafts = append(drafts, draft{cmd: Command{Actor: trust.SystemActor, Visibility: LifecycleVisibility(a.Solo()),
 			Data: &AssignmentExpired{Assignment: a.ID, Participants: a.Participants}}})
 	}
+	return append(drafts, draft{later: e.proposalDrafts}), nil
+}
+
+// proposalDrafts turns the scheduler's proposals into assignment events.
+func (e *Engine) proposalDrafts(st *journeyState, now time.Time) ([]draft, error) {
+	var drafts []draft
 	proposals, err := e.scheduler.Propose(e.snapshot(st, now))
 	if err != nil {
 		return nil, err

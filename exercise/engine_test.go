@@ -475,7 +475,7 @@ func TestEngineEventsValidateAgainstPublishedSchemas(t *testing.T) {
 	for _, e := range c.events() {
 		v.ValidateEvent(t, e)
 	}
-	c.clock.Set(time.Date(2026, 3, 9, 12, 0, 0, 0, time.UTC))
+	c.clock.Set(time.Date(2026, 3, 13, 12, 0, 0, 0, time.UTC))
 	plan, err := c.eng.Plan(c.ctx, c.rel.ID, c.a)
 	require.NoError(t, err)
 	require.NotEmpty(t, plan.Items)
@@ -568,4 +568,34 @@ func TestReminderPolicyValidates(t *testing.T) {
 	var ve *trust.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "reminders.quiet_start", ve.Field)
+}
+
+// Refresh writes exactly what Plan writes, without a viewer; a second
+// refresh at the same instant writes nothing.
+func TestRefreshWritesWhatPlanWrites(t *testing.T) {
+	planned := newCouple(t, trust.DefaultProfile(), store.NewMemory(), 21)
+	refreshed := newCouple(t, trust.DefaultProfile(), store.NewMemory(), 21)
+	for day := range 10 {
+		at := engineT0.Add(time.Duration(day) * 36 * time.Hour)
+		planned.clock.Set(at)
+		refreshed.clock.Set(at)
+		_, err := planned.eng.Plan(planned.ctx, planned.rel.ID, planned.a)
+		require.NoError(t, err)
+		wrote, err := refreshed.eng.Refresh(refreshed.ctx, refreshed.rel.ID)
+		require.NoError(t, err)
+		again, err := refreshed.eng.Refresh(refreshed.ctx, refreshed.rel.ID)
+		require.NoError(t, err)
+		assert.Empty(t, again, "day %d: nothing more is due at the same instant", day)
+		if day == 0 {
+			assert.NotEmpty(t, wrote, "the first refresh proposes work")
+		}
+	}
+	p, r := planned.events(), refreshed.events()
+	require.Equal(t, len(p), len(r))
+	for i := range p {
+		assert.Equal(t, p[i].Type, r[i].Type, "event %d", i)
+		assert.Equal(t, p[i].Data, r[i].Data, "event %d", i)
+	}
+	_, err := planned.eng.Refresh(planned.ctx, mustNew[trust.Relationship](t, planned.ids))
+	assert.ErrorIs(t, err, trust.ErrNotFound, "an unknown journey")
 }
