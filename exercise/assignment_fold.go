@@ -49,11 +49,11 @@ type Assignments struct {
 	history    map[string]*ExerciseHistory
 	flags      map[trust.SafetyFlagID]bool
 	paused     bool
-	// closed lists the closed assignments whose due window may still count
-	// as recent: every closed one with DueStart at or after prunedTo. Recent
-	// reads it instead of the whole history.
-	closed   []AssignmentID
-	prunedTo time.Time
+	// closed summarises every closed assignment, ordered by due start (and
+	// ID). A closed assignment never changes again, so Recent takes the
+	// closed part of its list from here by binary search instead of
+	// sorting; it is never handed out, only copied.
+	closed []AssignmentSummary
 	// histView is a read-only copy of history handed to the engine's
 	// snapshots; it is rebuilt (never changed in place) after a change.
 	histView  map[string]ExerciseHistory
@@ -568,19 +568,10 @@ func (f *Assignments) close(s *assignmentState, st Status, at time.Time) {
 	s.a.Status = st
 	s.a.ClosedAt = at
 	delete(f.open, s.a.ID)
-	f.closed = append(f.closed, s.a.ID)
-	// Drop what can no longer be recent for any later instant, a few days
-	// at a time so the work stays amortised O(1) per event.
-	if cut := at.Add(-RecentWindow - 24*time.Hour); cut.Sub(f.prunedTo) > 7*24*time.Hour {
-		kept := f.closed[:0]
-		for _, id := range f.closed {
-			if !f.byID[id].a.DueStart.Before(cut) {
-				kept = append(kept, id)
-			}
-		}
-		f.closed = kept
-		f.prunedTo = cut
-	}
+	sum := summarise(&s.a)
+	// Assignments mostly close in due order: the search usually lands at the end.
+	pos, _ := slices.BinarySearchFunc(f.closed, sum, compareSummaries)
+	f.closed = slices.Insert(f.closed, pos, sum)
 }
 
 func (f *Assignments) hist(key string) *ExerciseHistory {
@@ -751,34 +742,39 @@ func (f *Assignments) recentShared(since time.Time) []AssignmentSummary {
 }
 
 func (f *Assignments) collectRecent(since time.Time, clone bool) []AssignmentSummary {
-	closed := f.closed
-	if since.Before(f.prunedTo) {
-		closed = f.order // asked about the past: look at everything
-	}
-	out := make([]AssignmentSummary, 0, len(f.open)+len(closed))
-	add := func(a *Assignment) {
-		s := summarise(a)
-		if clone {
-			s.Participants = slices.Clone(a.Participants)
-		}
-		out = append(out, s)
-	}
+	open := make([]AssignmentSummary, 0, len(f.open))
 	for id := range f.open {
-		add(&f.byID[id].a)
+		open = append(open, summarise(&f.byID[id].a))
 	}
-	for _, id := range closed {
-		a := &f.byID[id].a
-		if !f.open[id] && !a.DueStart.Before(since) {
-			add(a)
+	slices.SortFunc(open, compareSummaries)
+	from, _ := slices.BinarySearchFunc(f.closed, since, func(s AssignmentSummary, t time.Time) int { return s.DueStart.Compare(t) })
+	closed := f.closed[from:]
+	// Merge the two ordered lists.
+	out := make([]AssignmentSummary, 0, len(open)+len(closed))
+	i, j := 0, 0
+	for i < len(open) || j < len(closed) {
+		if j == len(closed) || (i < len(open) && compareSummaries(open[i], closed[j]) < 0) {
+			out = append(out, open[i])
+			i++
+		} else {
+			out = append(out, closed[j])
+			j++
 		}
 	}
-	slices.SortFunc(out, func(a, b AssignmentSummary) int {
-		if c := a.DueStart.Compare(b.DueStart); c != 0 {
-			return c
+	if clone {
+		for k := range out {
+			out[k].Participants = slices.Clone(out[k].Participants)
 		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
+	}
 	return out
+}
+
+// compareSummaries orders summaries by due start, then ID.
+func compareSummaries(a, b AssignmentSummary) int {
+	if c := a.DueStart.Compare(b.DueStart); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
 }
 
 func summarise(a *Assignment) AssignmentSummary {

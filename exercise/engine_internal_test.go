@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -115,6 +116,8 @@ func TestRecentCacheMatchesRecent(t *testing.T) {
 		got := st.assign.recent(now, false)
 		want := st.assign.Recent(now)
 		require.Equal(t, st.assign.History(), st.assign.sharedHistory(), "hour %d: the patched history view", h)
+		require.Equal(t, recentByBruteForce(st.assign, now), want, "hour %d: Recent", h)
+		require.Equal(t, recentByBruteForce(st.assign, now.Add(-20*24*time.Hour)), st.assign.Recent(now.Add(-20*24*time.Hour)), "hour %d: Recent of an earlier instant", h)
 		st.mu.Unlock()
 		require.Equal(t, want, got, "hour %d", h)
 		held = append(held, got)
@@ -124,4 +127,23 @@ func TestRecentCacheMatchesRecent(t *testing.T) {
 	for i := range held {
 		require.Equal(t, copies[i], held[i], "snapshot %d's list changed after it was handed out", i)
 	}
+}
+
+// recentByBruteForce is Recent's definition, from every assignment.
+func recentByBruteForce(f *Assignments, now time.Time) []AssignmentSummary {
+	since := now.Add(-RecentWindow)
+	var out []AssignmentSummary
+	for _, id := range f.order {
+		a := f.byID[id].a
+		if !a.Status.Closed() || !a.DueStart.Before(since) {
+			s := summarise(&a)
+			s.Participants = slices.Clone(a.Participants)
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, compareSummaries)
+	if out == nil {
+		out = []AssignmentSummary{}
+	}
+	return out
 }
