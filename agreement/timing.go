@@ -2,6 +2,7 @@ package agreement
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -330,7 +331,19 @@ type schedule struct {
 	freqOpt rrule.ROption // the rule without COUNT or UNTIL, for perDay
 	perDay  float64       // average occurrences per day, computed on first use
 	freqSet bool
+
+	// memo holds the occurrences in [memoFrom, memoTo), in order: a
+	// recurring rule is walked once for a span of weeks and then read, since
+	// the Book asks about nearby instants over and over (every report
+	// checks its occurrence; every plan asks what is due). A schedule
+	// belongs to one Book, which is not safe for concurrent use.
+	memoFrom, memoTo time.Time
+	memo             []time.Time
+	misses           int // queries the memo could not answer
 }
+
+// memoSpan is how far past the asked-for start one walk of the rule reaches.
+const memoSpan = 35 * 24 * time.Hour
 
 // frequencySpan is 28 years in days: a whole number of weeks and of leap
 // cycles (and of months on average), so daily, weekly, monthly and yearly
@@ -403,20 +416,43 @@ func (s *schedule) each(from, to time.Time, fn func(time.Time) bool) {
 		if !to.After(from) {
 			return
 		}
-		// No wall time more than a day before from can resolve to an instant
-		// at or after from.
-		next := s.iterator(from.Add(-27 * time.Hour))
-		for v, ok := next(); ok; v, ok = next() {
-			if v.Before(from.Add(-27 * time.Hour)) {
-				continue
-			}
-			t := resolveWall(v, s.loc)
-			if (!s.until.IsZero() && t.After(s.until)) || !t.Before(to) {
+		if from.Before(s.memoFrom) || to.After(s.memoTo) || s.memoTo.IsZero() {
+			if s.misses++; s.misses == 1 {
+				// A one-off question (a Book loaded to answer it) walks
+				// only what it asks about; the memo starts with the next.
+				s.walk(from, to, fn)
 				return
 			}
-			if !t.Before(from) && !fn(t) {
+			end := maxTime(to, from.Add(memoSpan))
+			s.memo = s.memo[:0]
+			s.walk(from, end, func(t time.Time) bool { s.memo = append(s.memo, t); return true })
+			s.memoFrom, s.memoTo = from, end
+		}
+		i, _ := slices.BinarySearchFunc(s.memo, from, time.Time.Compare)
+		for _, t := range s.memo[i:] {
+			if !t.Before(to) || !fn(t) {
 				return
 			}
+		}
+	}
+}
+
+// walk calls fn with the start of every occurrence of a recurring rule in
+// [from, to), in order, until fn returns false, walking the rule.
+func (s *schedule) walk(from, to time.Time, fn func(time.Time) bool) {
+	// No wall time more than a day before from can resolve to an instant
+	// at or after from.
+	next := s.iterator(from.Add(-27 * time.Hour))
+	for v, ok := next(); ok; v, ok = next() {
+		if v.Before(from.Add(-27 * time.Hour)) {
+			continue
+		}
+		t := resolveWall(v, s.loc)
+		if (!s.until.IsZero() && t.After(s.until)) || !t.Before(to) {
+			return
+		}
+		if !t.Before(from) && !fn(t) {
+			return
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/mendkit/mend/exercise/simulate"
@@ -35,22 +36,31 @@ func measureBaseline(w io.Writer, cfg simulate.Config, generated float64) error 
 		journey = append(journey, c.Events...)
 		exported = append(exported, x.Events...)
 	}
+	// The baseline gets the runtime's defaults, not the generator's GC
+	// setting, and the better of two rounds: the bar is set by encoding at
+	// its fastest.
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
-	a, err := encodeRate(journey)
-	if err != nil {
-		return err
-	}
-	b, err := encodeRate(exported)
-	if err != nil {
-		return err
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	runtime.GC()
+	var a, b float64
+	for range 2 {
+		x, err := encodeRate(journey)
+		if err != nil {
+			return err
+		}
+		y, err := encodeRate(exported)
+		if err != nil {
+			return err
+		}
+		a, b = max(a, x), max(b, y)
 	}
 	fmt.Fprintf(w, "baseline (GOMAXPROCS=1, encoding/json only, %d events): journey events %.0f events/s, export records %.0f events/s\n", len(journey), a, b)
 	fmt.Fprintf(w, "generator end to end: %.0f events/s = %.2fx the journey-event encode-only rate\n", generated, generated/a)
 	return nil
 }
 
-// encodeRate marshals the events repeatedly for about two seconds and
+// encodeRate marshals the events repeatedly for about a second and
 // returns events per second.
 func encodeRate[T any](events []T) (float64, error) {
 	if len(events) == 0 {
@@ -58,7 +68,7 @@ func encodeRate[T any](events []T) (float64, error) {
 	}
 	n := 0
 	start := time.Now()
-	for time.Since(start) < 2*time.Second {
+	for time.Since(start) < time.Second {
 		for _, e := range events {
 			if _, err := json.Marshal(e); err != nil {
 				return 0, err
