@@ -56,16 +56,12 @@ type Assignments struct {
 	closed []AssignmentSummary
 	// histView is a read-only copy of history handed to the engine's
 	// snapshots; it is rebuilt (never changed in place) after a change.
-	histView  map[string]ExerciseHistory
-	histDirty bool
-	// histChanged lists the keys changed since histView was made.
+	histView map[string]ExerciseHistory
+	// histChanged lists the keys changed since histView was brought up to date.
 	histChanged []string
-	// version counts the changes to any assignment; recentView caches the
-	// read-only recent list of version recentVer, as of recentSince.
-	version     uint64
-	recentVer   uint64
-	recentSince time.Time
-	recentView  []AssignmentSummary
+	// recentBuf and openBuf are the buffers the snapshots' recent list is
+	// built in.
+	recentBuf, openBuf []AssignmentSummary
 }
 
 type assignmentState struct {
@@ -176,35 +172,23 @@ func (f *Assignments) decide(e trust.Event) (func(), error) {
 	case *trust.PauseChange:
 		return func() { f.paused = d.Paused }, nil
 	case *AssignmentProposed:
-		return f.changes(f.propose(e, d))
+		return f.propose(e, d)
 	case *AssignmentScheduled:
-		return f.changes(f.schedule(e, d))
+		return f.schedule(e, d)
 	case *AssignmentStarted:
-		return f.changes(f.start(e, d))
+		return f.start(e, d)
 	case *StepAnswered:
-		return f.changes(f.answer(e, d))
+		return f.answer(e, d)
 	case *AssignmentCompleted:
-		return f.changes(f.complete(e, d))
+		return f.complete(e, d)
 	case *AssignmentSkipped:
-		return f.changes(f.skip(e, d))
+		return f.skip(e, d)
 	case *AssignmentSnoozed:
-		return f.changes(f.snooze(e, d))
+		return f.snooze(e, d)
 	case *AssignmentExpired:
-		return f.changes(f.expire(e, d))
+		return f.expire(e, d)
 	}
 	return nil, nil
-}
-
-// changes wraps the change an assignment event makes so that committing it
-// also counts a new version of the fold, which the recent list's cache keys on.
-func (f *Assignments) changes(mutate func(), err error) (func(), error) {
-	if err != nil {
-		return nil, err
-	}
-	return func() {
-		mutate()
-		f.version++
-	}, nil
 }
 
 // foldsType lists the event types the fold reads; it ignores the rest.
@@ -575,7 +559,6 @@ func (f *Assignments) close(s *assignmentState, st Status, at time.Time) {
 }
 
 func (f *Assignments) hist(key string) *ExerciseHistory {
-	f.histDirty = true
 	if !slices.Contains(f.histChanged, key) {
 		f.histChanged = append(f.histChanged, key)
 	}
@@ -661,26 +644,21 @@ func (f *Assignments) History() map[string]ExerciseHistory {
 	return out
 }
 
-// sharedHistory is History without the copies, for the engine's read-only
-// snapshots: the map is replaced, never changed, when the history changes.
+// sharedHistory is History without the copies, for the engine's
+// snapshots. A snapshot is lent to the scheduler for one call, so the view
+// is kept and only the entries that changed since are rewritten in place.
 func (f *Assignments) sharedHistory() map[string]ExerciseHistory {
-	switch {
-	case f.histView == nil:
-		out := make(map[string]ExerciseHistory, len(f.history))
+	if f.histView == nil {
+		f.histView = make(map[string]ExerciseHistory, len(f.history))
 		for k, h := range f.history {
-			out[k] = *h
+			f.histView[k] = *h
 		}
-		f.histView = out
-	case f.histDirty:
-		// A copy of the last view with only the changed keys rewritten:
-		// copying a map is much cheaper than building it again.
-		out := maps.Clone(f.histView)
+	} else {
 		for _, k := range f.histChanged {
-			out[k] = *f.history[k]
+			f.histView[k] = *f.history[k]
 		}
-		f.histView = out
 	}
-	f.histDirty, f.histChanged = false, f.histChanged[:0]
+	f.histChanged = f.histChanged[:0]
 	return f.histView
 }
 
@@ -711,46 +689,29 @@ func (f *Assignments) recent(now time.Time, clone bool) []AssignmentSummary {
 	if !clone {
 		return f.recentShared(since)
 	}
-	return f.collectRecent(since, clone)
+	return f.collectRecent(nil, since, clone)
 }
 
-// recentShared is the recent list for read-only snapshots, from a cache that
-// any change to an assignment drops. Between changes the list only loses
-// closed assignments as the window moves on, so a later window filters the
-// cached list instead of rebuilding it; an earlier one rebuilds.
+// recentShared is the recent list for the engine's snapshots, built into
+// a buffer the fold keeps: a snapshot is lent to the scheduler for one call.
 func (f *Assignments) recentShared(since time.Time) []AssignmentSummary {
-	if f.recentView == nil || f.recentVer != f.version || since.Before(f.recentSince) {
-		f.recentView, f.recentVer, f.recentSince = f.collectRecent(since, false), f.version, since
-		return f.recentView
-	}
-	keep := func(s AssignmentSummary) bool { return !s.Status.Closed() || !s.DueStart.Before(since) }
-	for i, s := range f.recentView {
-		if !keep(s) {
-			// Copy, never filter in place: earlier snapshots hold the old list.
-			out := slices.Clone(f.recentView[:i])
-			for _, s := range f.recentView[i+1:] {
-				if keep(s) {
-					out = append(out, s)
-				}
-			}
-			f.recentView = out
-			break
-		}
-	}
-	f.recentSince = since
-	return f.recentView
+	f.recentBuf = f.collectRecent(f.recentBuf[:0], since, false)
+	return f.recentBuf
 }
 
-func (f *Assignments) collectRecent(since time.Time, clone bool) []AssignmentSummary {
-	open := make([]AssignmentSummary, 0, len(f.open))
+// collectRecent appends the recent list to dst: the open assignments,
+// sorted, merged with the closed ones since the window's start.
+func (f *Assignments) collectRecent(dst []AssignmentSummary, since time.Time, clone bool) []AssignmentSummary {
+	open := f.openBuf[:0]
 	for id := range f.open {
 		open = append(open, summarise(&f.byID[id].a))
 	}
 	slices.SortFunc(open, compareSummaries)
+	f.openBuf = open
 	from, _ := slices.BinarySearchFunc(f.closed, since, func(s AssignmentSummary, t time.Time) int { return s.DueStart.Compare(t) })
 	closed := f.closed[from:]
 	// Merge the two ordered lists.
-	out := make([]AssignmentSummary, 0, len(open)+len(closed))
+	out := slices.Grow(dst, len(open)+len(closed))
 	i, j := 0, 0
 	for i < len(open) || j < len(closed) {
 		if j == len(closed) || (i < len(open) && compareSummaries(open[i], closed[j]) < 0) {
@@ -762,7 +723,7 @@ func (f *Assignments) collectRecent(since time.Time, clone bool) []AssignmentSum
 		}
 	}
 	if clone {
-		for k := range out {
+		for k := len(dst); k < len(out); k++ {
 			out[k].Participants = slices.Clone(out[k].Participants)
 		}
 	}
@@ -834,6 +795,6 @@ func (f *Assignments) Clone() *Assignments {
 	}
 	c.flags = maps.Clone(f.flags)
 	c.closed = slices.Clone(f.closed)
-	c.histView, c.histDirty, c.histChanged, c.recentView = nil, true, nil, nil
+	c.histView, c.histChanged, c.recentBuf, c.openBuf = nil, nil, nil, nil
 	return &c
 }

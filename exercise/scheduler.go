@@ -14,8 +14,8 @@ import (
 // Scheduler proposes assignments from a snapshot of a journey. It is a pure
 // function: the same snapshot gives the same proposals, in the same order. A
 // scheduler reads the time only from [Snapshot.Now], draws randomness only
-// from [Snapshot.Seed], keeps no state between calls and never modifies the
-// snapshot.
+// from [Snapshot.Seed], keeps no state between calls (nor any part of the
+// snapshot, which the engine reuses) and never modifies the snapshot.
 //
 // Every scheduler must honour safety: while [Snapshot.JointWorkPaused] is
 // true it proposes only solo exercises. The built-in schedulers do, and

@@ -30,8 +30,9 @@ import (
 //		Catalogue: cat,
 //	}
 //
-// Schedulers must treat a snapshot as read-only: its slices and maps may be
-// shared with the engine.
+// Schedulers must treat a snapshot as read-only and keep no part of it: the
+// engine lends it for one Propose call, and its slices and maps are the
+// engine's own buffers, brought up to date in place for the next plan.
 type Snapshot struct {
 	// Now is the instant the plan is made for, in UTC.
 	Now time.Time `json:"now"`
