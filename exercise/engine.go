@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -234,7 +235,10 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 	if err != nil {
 		return nil, err
 	}
-	events := make([]trust.Event, 0, len(drafts)+1)
+	// The events are built in the journey's scratch buffer and copied out
+	// once, at their final size.
+	events := st.scratch[:0]
+	defer func() { st.scratch = events[:0] }()
 	invalidate := func() {
 		st.stale = true
 		e.forget(st.rel)
@@ -313,7 +317,7 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 		invalidate()
 		return nil, err
 	}
-	return events, nil
+	return slices.Clone(events), nil
 }
 
 // idemID derives an event ID from an idempotency key and the actor who

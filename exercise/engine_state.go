@@ -24,6 +24,9 @@ type journeyState struct {
 	eventIDs map[trust.EventID]trust.Sequence
 	reminded map[trust.PartnerID][]time.Time
 	stale    bool
+	// scratch is where a command builds its events before they are
+	// appended; it is reused from one command to the next.
+	scratch []trust.Event
 
 	// agreementSeq is the sequence of the last agreement event; it keys the
 	// cache of upcoming occurrences, which Plan reads every time.

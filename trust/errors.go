@@ -62,8 +62,11 @@ func InvalidIn(pkg, field, format string, args ...any) *ValidationError {
 // prefix + "."; other errors pass through unchanged. It lets a containing
 // value report the full path of a nested field.
 func Prefix(prefix string, err error) error {
+	if err == nil {
+		return nil // before ve is declared: it escapes, and would be allocated on every call
+	}
 	var ve *ValidationError
-	if err == nil || !errors.As(err, &ve) {
+	if !errors.As(err, &ve) {
 		return err
 	}
 	cp := *ve

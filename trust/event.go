@@ -317,22 +317,31 @@ func EventTypes() []EventSpec {
 // isURNOf reports whether s is "urn:uuid:" and the canonical form of id,
 // without allocating: Validate runs for every event a fold applies.
 func isURNOf(s string, id RelationshipID) bool {
-	const prefix = "urn:uuid:"
-	if len(s) != len(prefix)+36 || s[:len(prefix)] != prefix {
-		return false
-	}
-	var buf [36]byte
+	var buf [urnLen]byte
+	return string(appendURN(buf[:0], id)) == s
+}
+
+// sourceOf returns the CloudEvents source of a relationship's events,
+// "urn:uuid:<relationship>", in one allocation.
+func sourceOf(id RelationshipID) string {
+	var buf [urnLen]byte
+	return string(appendURN(buf[:0], id))
+}
+
+const urnLen = len("urn:uuid:") + 36
+
+// appendURN appends "urn:uuid:" and the ID in its canonical lower-case
+// 8-4-4-4-12 form.
+func appendURN(dst []byte, id RelationshipID) []byte {
 	const hexdigits = "0123456789abcdef"
-	j := 0
+	dst = append(dst, "urn:uuid:"...)
 	for i, b := range id {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
-			buf[j] = '-'
-			j++
+			dst = append(dst, '-')
 		}
-		buf[j], buf[j+1] = hexdigits[b>>4], hexdigits[b&0x0f]
-		j += 2
+		dst = append(dst, hexdigits[b>>4], hexdigits[b&0x0f])
 	}
-	return string(buf[:]) == s[len(prefix):]
+	return dst
 }
 
 // validType reports whether typ is a well-formed event type; registered
@@ -384,7 +393,7 @@ func NewEvent(data Payload, h Header) (Event, error) {
 	e := Event{
 		SpecVersion:     SpecVersion,
 		ID:              h.ID,
-		Source:          "urn:uuid:" + h.Relationship.String(),
+		Source:          sourceOf(h.Relationship),
 		Type:            data.EventType(),
 		Subject:         h.Subject,
 		Time:            h.Time.UTC(),

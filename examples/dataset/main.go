@@ -6,7 +6,7 @@
 //
 //	go run ./examples/dataset -out DIR [-params FILE] [-seed N] [-couples N] [-weeks N]
 //	    [-workers N] [-shard i/n | -finalize] [-include-safety] [-baseline]
-//	    [-cpuprofile FILE] [-quiet]
+//	    [-cpuprofile FILE] [-memprofile FILE] [-quiet]
 //	go run ./examples/dataset -print-defaults > params.json
 //
 // One machine: the run generates every part and finalizes the dataset
@@ -58,6 +58,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		includeSafety = fs.Bool("include-safety", false, "export safety flags (off by default; the manifest records it)")
 		baseline      = fs.Bool("baseline", false, "after generating, measure single-core encoding/json throughput on the same kind of events")
 		cpuprofile    = fs.String("cpuprofile", "", "write a CPU profile to this file")
+		memprofile    = fs.String("memprofile", "", "write an allocation profile of the generation to this file")
 		gcPercent     = fs.Int("gc-percent", 1000, "garbage collector target percentage while generating: the live heap is a few megabytes, so a high target trades about 100 MB of memory for far fewer collections (memory stays bounded by -workers, not by -couples)")
 		quiet         = fs.Bool("quiet", false, "no progress line on stderr")
 		printDefaults = fs.Bool("print-defaults", false, "print the default parameters as JSON and exit")
@@ -128,6 +129,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *memprofile != "" {
+		if err := writeAllocs(*memprofile); err != nil {
+			return err
+		}
+	}
 	rate := float64(counts.JourneyEvents) / elapsed.Seconds()
 	fmt.Fprintf(stdout, "generated %d couples (%d exported) in %s: %d journey events, %d exported events, %.0f events/s with %d workers on %d CPUs\n",
 		counts.Couples, counts.Exported, elapsed.Round(time.Millisecond), counts.JourneyEvents, counts.Events, rate, cfg.Workers, runtime.NumCPU())
@@ -146,6 +152,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return measureBaseline(stdout, cfg, rate)
 	}
 	return nil
+}
+
+// writeAllocs writes the allocation profile of everything so far.
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func parseShard(s string) (int, int, error) {
