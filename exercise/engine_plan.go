@@ -106,12 +106,17 @@ func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 
 // proposalDrafts turns the scheduler's proposals into assignment events.
 func (e *Engine) proposalDrafts(st *journeyState, now time.Time) ([]draft, error) {
-	var drafts []draft
 	proposals, err := e.scheduler.Propose(e.snapshot(st, now))
 	if err != nil {
 		return nil, err
 	}
-	proposals = append(e.supportFor(st, now), proposals...)
+	if support := e.supportFor(st, now); len(support) > 0 {
+		proposals = append(support, proposals...)
+	}
+	if len(proposals) == 0 {
+		return nil, nil
+	}
+	drafts := make([]draft, 0, 2*len(proposals))
 	open := map[workKey]bool{}
 	st.assign.eachOpen(func(a *Assignment) {
 		if a.DueEnd.IsZero() || now.Before(a.DueEnd) {
@@ -201,15 +206,18 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 			stepped = append(stepped, p.ID)
 		}
 	}
-	var occ []Occurrence
+	// The snapshot is lent to the scheduler for one call: its occurrences
+	// are built in a buffer the journey keeps.
+	occ := st.occBuf[:0]
 	for _, o := range st.due(now, e.horizon) {
 		info := st.ritualsOf(o.Agreement)
-		ritual := info.ritual[o.Term]
-		if ritual == "" {
+		r, ok := info.ritual[o.Term]
+		if !ok {
 			continue
 		}
-		occ = append(occ, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: info.title, Term: o.Term.String(), Ritual: ritual, Start: o.Start, End: o.GraceEnd})
+		occ = append(occ, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: info.title, Term: r.term, Ritual: r.ritual, Start: o.Start, End: o.GraceEnd})
 	}
+	st.occBuf = occ
 	var seed [8]byte
 	copy(seed[:], rel.ID[:8])
 	return Snapshot{

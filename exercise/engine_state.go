@@ -27,6 +27,10 @@ type journeyState struct {
 	// scratch is where a command builds its events before they are
 	// appended; it is reused from one command to the next.
 	scratch []trust.Event
+	// dueBuf and occBuf hold a plan's due occurrences and the snapshot's
+	// copy of them, reused from one plan to the next.
+	dueBuf []agreement.Occurrence
+	occBuf []Occurrence
 
 	// agreementSeq is the sequence of the last agreement event; it keys the
 	// cache of upcoming occurrences, which Plan reads every time.
@@ -49,7 +53,12 @@ type journeyState struct {
 // ritualInfo is what a plan needs to know of an agreement's rituals.
 type ritualInfo struct {
 	title  string
-	ritual map[agreement.TermID]string
+	ritual map[agreement.TermID]termRitual
+}
+
+// termRitual is a term's ritual, with the term's ID as the snapshot spells it.
+type termRitual struct {
+	term, ritual string
 }
 
 // ritualsOf returns the title and term rituals of an agreement, from a cache
@@ -64,13 +73,13 @@ func (st *journeyState) ritualsOf(id agreement.AgreementID) ritualInfo {
 	if info, ok := c.byID[id]; ok {
 		return info
 	}
-	info := ritualInfo{ritual: map[agreement.TermID]string{}}
+	info := ritualInfo{ritual: map[agreement.TermID]termRitual{}}
 	if r, ok := st.book.Agreement(id); ok {
 		info.title = r.Current().Title
 		for _, v := range r.Versions {
 			for _, t := range v.Terms {
 				if t.Ritual != "" {
-					info.ritual[t.ID] = t.Ritual
+					info.ritual[t.ID] = termRitual{term: t.ID.String(), ritual: t.Ritual}
 				}
 			}
 		}
@@ -132,13 +141,14 @@ func (st *journeyState) due(now time.Time, horizon time.Duration) []agreement.Oc
 			c.occ = []agreement.Occurrence{}
 		}
 	}
-	var out []agreement.Occurrence
+	out := st.dueBuf[:0]
 	from, to := now.Add(-lookback), now.Add(horizon)
 	for _, o := range c.occ {
 		if !o.Start.Before(from) && o.Start.Before(to) && o.Outcome == "" && o.GraceEnd.After(now) {
 			out = append(out, o)
 		}
 	}
+	st.dueBuf = out
 	return out
 }
 

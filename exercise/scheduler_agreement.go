@@ -3,7 +3,7 @@ package exercise
 import (
 	"fmt"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/mendkit/mend/trust"
@@ -50,13 +50,17 @@ func (a agreementDriven) Propose(s Snapshot) ([]Proposal, error) {
 		return nil, err
 	}
 	cat := s.catalogue()
-	occ := slices.Clone(s.Occurrences)
-	sort.SliceStable(occ, func(i, j int) bool {
-		if !occ[i].Start.Equal(occ[j].Start) {
-			return occ[i].Start.Before(occ[j].Start)
+	byStart := func(a, b Occurrence) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
 		}
-		return occ[i].Term < occ[j].Term
-	})
+		return strings.Compare(a.Term, b.Term)
+	}
+	occ := s.Occurrences
+	if !slices.IsSortedFunc(occ, byStart) {
+		occ = slices.Clone(occ) // the snapshot is read-only
+		slices.SortStableFunc(occ, byStart)
+	}
 	horizon := s.Now.Add(time.Duration(a.o.HorizonDays) * day)
 	var out []Proposal
 	for _, o := range occ {

@@ -117,7 +117,7 @@ func (c compose) Propose(s Snapshot) ([]Proposal, error) {
 		}
 		all = append(all, ps...)
 	}
-	kept := make([]Proposal, 0, len(all))
+	kept := all[:0] // all is this call's own: filter it in place
 	for _, p := range all {
 		if q := c.o.QuietHours; q != nil {
 			if local := p.DueStart.In(loc); q.contains(local) {
