@@ -225,7 +225,7 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		Seed:         binary.LittleEndian.Uint64(seed[:]) ^ uint64(now.Unix()/86400),
 		Relationship: rel.ID, Partners: [2]trust.PartnerID{rel.Partners[0].ID, rel.Partners[1].ID},
 		Profile: j.Profile().Key, Phase: j.Phase().Key, PhaseSince: j.PhaseSince(),
-		Gates:           GatesFrom(j.Gates(now), j.JointWorkPaused()),
+		Gates:           st.gates(now),
 		JointWorkPaused: j.JointWorkPaused(), Alignment: j.Alignment(), SteppedBack: stepped,
 		BreachOngoing: j.BreachOngoing(), Occurrences: occ,
 		History: st.assign.sharedHistory(), Recent: st.assign.recent(now, false),

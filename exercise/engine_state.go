@@ -29,8 +29,10 @@ type journeyState struct {
 	scratch []trust.Event
 	// dueBuf and occBuf hold a plan's due occurrences and the snapshot's
 	// copy of them, reused from one plan to the next.
-	dueBuf []agreement.Occurrence
-	occBuf []Occurrence
+	dueBuf      []agreement.Occurrence
+	occBuf      []Occurrence
+	gateResults []trust.GateResult
+	gateBuf     []GateStatus
 
 	// agreementSeq is the sequence of the last agreement event; it keys the
 	// cache of upcoming occurrences, which Plan reads every time.
@@ -59,6 +61,14 @@ type ritualInfo struct {
 // termRitual is a term's ritual, with the term's ID as the snapshot spells it.
 type termRitual struct {
 	term, ritual string
+}
+
+// gates returns the snapshot's gate statuses, built in buffers the journey
+// keeps (the snapshot is lent to the scheduler for one call).
+func (st *journeyState) gates(now time.Time) []GateStatus {
+	st.gateResults = st.journey.AppendGatesMet(st.gateResults[:0], now)
+	st.gateBuf = appendGates(st.gateBuf[:0], st.gateResults, st.journey.JointWorkPaused())
+	return st.gateBuf
 }
 
 // ritualsOf returns the title and term rituals of an agreement, from a cache

@@ -95,7 +95,11 @@ type GateStatus struct {
 // snapshot never tells a scheduler (or anyone who reads its reasons) about a
 // safety flag.
 func GatesFrom(results []trust.GateResult, jointWorkPaused bool) []GateStatus {
-	out := make([]GateStatus, 0, len(results))
+	return appendGates(make([]GateStatus, 0, len(results)), results, jointWorkPaused)
+}
+
+// appendGates is GatesFrom appending to out.
+func appendGates(out []GateStatus, results []trust.GateResult, jointWorkPaused bool) []GateStatus {
 	merged := false
 	for _, r := range results {
 		g := GateStatus{Kind: r.Gate.Kind, Met: r.Met, Why: r.Gate.Why}

@@ -741,17 +741,25 @@ func (j *Journey) gatesAt(t time.Time, to int) error {
 // Gates evaluates the current phase's exit gates and the next phase's entry
 // gates at now. The results name safety gates; for a partner's view use
 // [Journey.View], which never tells one partner about the other's safety flag.
-func (j *Journey) Gates(now time.Time) []GateResult {
-	var out []GateResult
+func (j *Journey) Gates(now time.Time) []GateResult { return j.gates(nil, now, true) }
+
+// AppendGatesMet appends to dst what [Journey.Gates] returns, without the
+// reasons of unmet gates: which gates hold, for callers that do not show
+// why (a scheduler's snapshot asks at every plan).
+func (j *Journey) AppendGatesMet(dst []GateResult, now time.Time) []GateResult {
+	return j.gates(dst, now, false)
+}
+
+func (j *Journey) gates(dst []GateResult, now time.Time, explain bool) []GateResult {
 	for _, g := range j.profile.Phases[j.phase].Exit {
-		out = append(out, j.evalAt(g, now))
+		dst = append(dst, j.eval(g, now, explain))
 	}
 	if j.phase+1 < len(j.profile.Phases) {
 		for _, g := range j.profile.Phases[j.phase+1].Entry {
-			out = append(out, j.evalAt(g, now))
+			dst = append(dst, j.eval(g, now, explain))
 		}
 	}
-	return out
+	return dst
 }
 
 // CanAdvance reports whether [Journey.Advance] would succeed at now: the
