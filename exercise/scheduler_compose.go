@@ -143,11 +143,23 @@ func (c compose) limit(ps []Proposal, s *Snapshot, loc *time.Location) []Proposa
 	if adh, ok := s.adherence(); ok && adh < c.o.LowAdherence {
 		limit = max(1, limit/2)
 	}
+	// The load of each week a proposal falls in: the few weeks concerned
+	// are found first, then the recent work is counted against their bounds
+	// (instead of finding the week of every recent assignment).
 	load := map[time.Time]int{}
-	for _, r := range s.Recent {
-		if r.Status != StatusSkipped && r.Status != StatusExpired {
-			load[weekOf(r.DueStart, loc)]++
+	for _, p := range ps {
+		w := weekOf(p.DueStart, loc)
+		if _, ok := load[w]; ok {
+			continue
 		}
+		end := time.Date(w.Year(), w.Month(), w.Day()+7, 0, 0, 0, 0, loc)
+		n := 0
+		for _, r := range s.Recent {
+			if r.Status != StatusSkipped && r.Status != StatusExpired && !r.DueStart.Before(w) && r.DueStart.Before(end) {
+				n++
+			}
+		}
+		load[w] = n
 	}
 	keep := make([]bool, len(ps))
 	for pass := 0; pass < 2; pass++ {
