@@ -317,8 +317,24 @@ func EventTypes() []EventSpec {
 // isURNOf reports whether s is "urn:uuid:" and the canonical form of id,
 // without allocating: Validate runs for every event a fold applies.
 func isURNOf(s string, id RelationshipID) bool {
-	var buf [urnLen]byte
-	return string(appendURN(buf[:0], id)) == s
+	const hexdigits = "0123456789abcdef"
+	if len(s) != urnLen || s[:9] != "urn:uuid:" {
+		return false
+	}
+	j := 9
+	for i, b := range id {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			if s[j] != '-' {
+				return false
+			}
+			j++
+		}
+		if s[j] != hexdigits[b>>4] || s[j+1] != hexdigits[b&0x0f] {
+			return false
+		}
+		j += 2
+	}
+	return true
 }
 
 // sourceOf returns the CloudEvents source of a relationship's events,
@@ -344,14 +360,6 @@ func appendURN(dst []byte, id RelationshipID) []byte {
 	return dst
 }
 
-// validType reports whether typ is a well-formed event type; registered
-// types were checked when they were registered.
-func validType(typ string) bool {
-	if _, ok := LookupEventType(typ); ok {
-		return true
-	}
-	return typeRE.MatchString(typ)
-}
 
 // Sensitive reports whether the event carries safety data, which is private to
 // its owner, never notified and never exported.
@@ -429,6 +437,7 @@ func NewEvent(data Payload, h Header) (Event, error) {
 // Validate checks the envelope and the payload. Errors name the field by its
 // JSON path, e.g. "data.severity".
 func (e Event) Validate() error {
+	spec, registered := LookupEventType(e.Type)
 	switch {
 	case e.SpecVersion != SpecVersion:
 		return Invalid("specversion", "must be %q", SpecVersion)
@@ -438,7 +447,7 @@ func (e Event) Validate() error {
 		return Invalid("relationship", "is required")
 	case !isURNOf(e.Source, e.Relationship):
 		return Invalid("source", "must be \"urn:uuid:<relationship>\"")
-	case !validType(e.Type):
+	case !registered && !typeRE.MatchString(e.Type): // registered types were checked when they were registered
 		return Invalid("type", "%q is not a namespaced event type", e.Type)
 	case e.Time.IsZero():
 		return Invalid("time", "is required")
@@ -463,7 +472,7 @@ func (e Event) Validate() error {
 	if !slices.Contains(e.Visibility.Values(), string(e.Visibility)) {
 		return Invalid("visibility", "%q is not shared, private, sealed or professional", e.Visibility)
 	}
-	if spec, ok := LookupEventType(e.Type); ok {
+	if registered {
 		if e.DataSchema != spec.Schema {
 			return Invalid("dataschema", "must be %q for %s", spec.Schema, e.Type)
 		}

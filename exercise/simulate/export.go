@@ -335,15 +335,17 @@ func export(events []trust.Event, opts ExportOptions, buf []ExportEvent) (Export
 		if id, ok := assignmentOf(e); ok && support[id] {
 			continue
 		}
-		data, ok := x.data(e)
-		if !ok {
+		// Records are large: each is filled where it lies in the slice.
+		out.Events = append(out.Events, ExportEvent{})
+		ev := &out.Events[len(out.Events)-1]
+		var ok bool
+		if ev.Data, ok = x.data(e); !ok {
+			out.Events = out.Events[:len(out.Events)-1]
 			continue
 		}
-		day, minute := x.when(e.Time)
-		ev := ExportEvent{Couple: out.Couple, Seq: len(out.Events) + 1, Type: ExportType(e.Type), Day: day, Minute: minute,
-			Visibility: e.Visibility, Data: data}
+		ev.Couple, ev.Seq, ev.Type, ev.Visibility = out.Couple, len(out.Events), ExportType(e.Type), e.Visibility
+		ev.Day, ev.Minute = x.when(e.Time)
 		ev.Actor, ev.Role = x.actor(e.Actor)
-		out.Events = append(out.Events, ev)
 	}
 	return out, true, nil
 }

@@ -11,7 +11,7 @@ import (
 // fields left out). It is written by hand because the generator encodes
 // every record it exports and reflection dominated its time; the tests hold
 // it to encoding/json's output, field by field.
-func (e ExportEvent) AppendJSON(dst []byte) []byte {
+func (e *ExportEvent) AppendJSON(dst []byte) []byte {
 	w := jsonWriter{b: dst}
 	w.open()
 	w.str("couple", e.Couple)
