@@ -360,7 +360,6 @@ func appendURN(dst []byte, id RelationshipID) []byte {
 	return dst
 }
 
-
 // Sensitive reports whether the event carries safety data, which is private to
 // its owner, never notified and never exported.
 func (e Event) Sensitive() bool {
