@@ -258,11 +258,12 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 		if at.IsZero() {
 			at = now
 		}
-		ev, err := trust.NewEvent(d.cmd.Data, trust.Header{ID: id, Relationship: st.rel, Sequence: st.seq + 1,
-			Time: at, Recorded: now, Actor: d.cmd.Actor, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})
-		if err != nil {
-			return err
+		if d.cmd.Data == nil {
+			return trust.InvalidIn("exercise", "data", "is required")
 		}
+		// Built, not validated: the journey fold validates it first thing.
+		ev := trust.BuildEvent(d.cmd.Data, trust.Header{ID: id, Relationship: st.rel, Sequence: st.seq + 1,
+			Time: at, Recorded: now, Actor: d.cmd.Actor, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})
 		if err := st.apply(ev); err != nil {
 			return err
 		}

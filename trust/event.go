@@ -397,6 +397,19 @@ func NewEvent(data Payload, h Header) (Event, error) {
 	if data == nil {
 		return Event{}, Invalid("data", "is required")
 	}
+	e := BuildEvent(data, h)
+	if err := e.Validate(); err != nil {
+		return Event{}, err
+	}
+	return e, nil
+}
+
+// BuildEvent fills in the envelope exactly as [NewEvent] does, without
+// validating it: NewEvent is BuildEvent and [Event.Validate]. It is for a
+// caller that hands the event straight to a fold that validates it
+// ([Journey.Apply] or [Journey.Prepare]), as the exercise engine does, so
+// that each event is checked once. data must not be nil.
+func BuildEvent(data Payload, h Header) Event {
 	e := Event{
 		SpecVersion:     SpecVersion,
 		ID:              h.ID,
@@ -427,10 +440,7 @@ func NewEvent(data Payload, h Header) (Event, error) {
 			e.Subject = s.EventSubject()
 		}
 	}
-	if err := e.Validate(); err != nil {
-		return Event{}, err
-	}
-	return e, nil
+	return e
 }
 
 // Validate checks the envelope and the payload. Errors name the field by its

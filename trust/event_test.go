@@ -125,3 +125,19 @@ func TestSourceMustNameTheRelationship(t *testing.T) {
 		assert.Equal(t, "source", ve.Field)
 	}
 }
+
+// BuildEvent is NewEvent without the validation: the same envelope for a
+// valid payload, and an event Validate refuses for an invalid one.
+func TestBuildEventIsNewEventWithoutValidation(t *testing.T) {
+	h := trust.Header{ID: mustID[trust.Event]("5f0c6a3e-8d2b-4c1a-9e7f-0a1b2c3d4e5f"), Relationship: rel.ID, Sequence: 2,
+		Recorded: t0, Actor: trust.PartnerActor(alex)}
+	c := &trust.Commitment{Partner: alex, Answer: trust.CommitYes}
+	want, err := trust.NewEvent(c, h)
+	require.NoError(t, err)
+	assert.Equal(t, want, trust.BuildEvent(c, h))
+
+	bad := &trust.Commitment{Partner: alex, Answer: "perhaps"}
+	_, err = trust.NewEvent(bad, h)
+	require.ErrorIs(t, err, trust.ErrInvalid)
+	assert.Equal(t, err, trust.BuildEvent(bad, h).Validate())
+}
