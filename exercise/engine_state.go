@@ -270,7 +270,7 @@ func (st *journeyState) apply(e trust.Event) error {
 	if err != nil {
 		return err
 	}
-	journey()
+	journey.Commit()
 	book()
 	assign()
 	st.signals.observe(e)

@@ -389,25 +389,41 @@ func (j *Journey) Apply(e Event) error {
 }
 
 // Prepare checks e exactly as Apply does and, if the journey accepts it,
-// returns the function that folds it in, without changing the journey. It
-// lets a caller keep several folds in step with one check each: prepare e
-// against every fold, then commit to all of them only when all accept it.
-// The returned function must run at most once, before anything else changes
-// the journey; a commit that no longer follows the journey's last event
-// panics, since folding it would corrupt the journey.
-func (j *Journey) Prepare(e Event) (commit func(), err error) {
+// returns it as a [Pending] change, without changing the journey. It lets a
+// caller keep several folds in step with one check each: prepare e against
+// every fold, then commit to all of them only when all accept it.
+func (j *Journey) Prepare(e Event) (Pending, error) {
 	mutate, err := j.prepare(e)
 	if err != nil {
-		return nil, err
+		return Pending{}, err
 	}
-	// Keep only what folding needs, not the whole event.
-	seq, at, typ, actor := e.Sequence, e.Time, e.Type, e.Actor
-	return func() {
-		if seq != j.seq+1 {
-			panic(fmt.Sprintf("trust: a prepared event %d committed after the journey moved to %d", seq, j.seq))
-		}
-		j.fold(seq, at, typ, actor, mutate)
-	}, nil
+	return Pending{j: j, seq: e.Sequence, at: e.Time, typ: e.Type, actor: e.Actor, mutate: mutate}, nil
+}
+
+// Pending is an event the journey has checked (see [Journey.Prepare]) but
+// not yet folded in. It is a plain value, so preparing allocates nothing
+// beyond the change itself.
+type Pending struct {
+	j      *Journey
+	seq    Sequence
+	at     time.Time
+	typ    string
+	actor  Actor
+	mutate func()
+}
+
+// Commit folds the pending event in. It must run at most once, before
+// anything else changes the journey: a commit that no longer follows the
+// journey's last event panics, since folding it would corrupt the journey.
+// The zero Pending (from a refused event) panics too.
+func (p Pending) Commit() {
+	if p.j == nil {
+		panic("trust: commit of a refused event")
+	}
+	if p.seq != p.j.seq+1 {
+		panic(fmt.Sprintf("trust: a prepared event %d committed after the journey moved to %d", p.seq, p.j.seq))
+	}
+	p.j.fold(p.seq, p.at, p.typ, p.actor, p.mutate)
 }
 
 // prepare checks e and returns the state change it makes (nil for none).
