@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -37,11 +38,12 @@ func measureBaseline(w io.Writer, cfg simulate.Config, generated float64) error 
 		exported = append(exported, x.Events...)
 	}
 	// The baseline gets the runtime's defaults, not the generator's GC
-	// setting, and the better of two rounds: the bar is set by encoding at
+	// settings, and the better of two rounds: the bar is set by encoding at
 	// its fastest.
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	runtime.GC()
 	var a, b float64
 	for range 2 {

@@ -59,7 +59,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		baseline      = fs.Bool("baseline", false, "after generating, measure single-core encoding/json throughput on the same kind of events")
 		cpuprofile    = fs.String("cpuprofile", "", "write a CPU profile to this file")
 		memprofile    = fs.String("memprofile", "", "write an allocation profile of the generation to this file")
-		gcPercent     = fs.Int("gc-percent", 1000, "garbage collector target percentage while generating: the live heap is a few megabytes, so a high target trades about 100 MB of memory for far fewer collections (memory stays bounded by -workers, not by -couples)")
+		gcPercent     = fs.Int("gc-percent", 1000, "garbage collector target percentage while generating: the live heap is a few megabytes, so a high target means far fewer collections")
+		memoryMiB     = fs.Int("memory-limit", 64, "soft memory limit in MiB while generating (0: none); with -gc-percent it holds the process near this size whatever the number of couples")
 		quiet         = fs.Bool("quiet", false, "no progress line on stderr")
 		printDefaults = fs.Bool("print-defaults", false, "print the default parameters as JSON and exit")
 	)
@@ -118,6 +119,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	debug.SetGCPercent(*gcPercent)
+	if *memoryMiB > 0 {
+		debug.SetMemoryLimit(int64(*memoryMiB) << 20)
+	}
 	if !*quiet {
 		cfg.Progress = newBarProgress(stderr)
 	}
