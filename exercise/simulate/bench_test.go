@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/mendkit/mend/exercise/simulate"
@@ -20,11 +21,14 @@ func benchParams(couples int) simulate.Params {
 
 // BenchmarkGenerate measures the generator end to end (simulate, export,
 // summarise, encode and write) with every core, in journey events per
-// second. Run it beside BenchmarkEncodeOnly in the same go test run:
+// second, with the garbage collector set as examples/dataset sets it. Run it
+// beside BenchmarkEncodeOnly in the same go test run:
 //
-//	go test ./exercise/simulate -run '^$' -bench 'Generate|EncodeOnly' -benchtime 3x
+//	go test ./exercise/simulate -run '^$' -bench 'Generate|EncodeOnly' -benchtime 3s
 func BenchmarkGenerate(b *testing.B) {
-	p := benchParams(40)
+	p := benchParams(1000)
+	defer debug.SetGCPercent(debug.SetGCPercent(1000))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(64 << 20))
 	events := 0
 	b.ReportAllocs()
 	for b.Loop() {
