@@ -256,6 +256,9 @@ func Generate(ctx context.Context, cfg Config, dir string) (Counts, error) {
 		}
 	}
 	w.abort()
+	if werr := w.wait(); err == nil {
+		err = werr
+	}
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -324,6 +327,12 @@ type partWriter struct {
 	part                  int
 	events, couple, panel *os.File
 	stats                 PartStats
+
+	// A finished part is synced and renamed in the background, so the
+	// workers never wait for the disk; wait collects the outcome.
+	closing  sync.WaitGroup
+	closeMu  sync.Mutex
+	closeErr error
 }
 
 func (w *partWriter) paths(k int) [3]string {
@@ -377,22 +386,44 @@ func (w *partWriter) close() error {
 	}
 	fs := []*os.File{w.events, w.couple, w.panel}
 	w.events, w.couple, w.panel = nil, nil, nil
-	for _, f := range fs {
-		if err := f.Sync(); err != nil {
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-	}
 	paths := w.paths(w.part)
-	// The counts go last: a part with counts is a complete part.
-	for _, p := range append(paths[:], stats) {
+	w.closing.Go(func() {
+		err := finishPart(fs, append(paths[:], stats))
+		w.closeMu.Lock()
+		w.closeErr = errors.Join(w.closeErr, err)
+		w.closeMu.Unlock()
+	})
+	return nil
+}
+
+// finishPart syncs and closes a part's files, then renames them into place,
+// the counts (the last path) last: a part with counts is a complete part.
+func finishPart(fs []*os.File, paths []string) error {
+	var err error
+	for _, f := range fs {
+		if err == nil {
+			err = f.Sync()
+		}
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range paths {
 		if err := os.Rename(p+".tmp", p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// wait waits for the parts being finished in the background and returns
+// the first error any of them met.
+func (w *partWriter) wait() error {
+	w.closing.Wait()
+	w.closeMu.Lock()
+	defer w.closeMu.Unlock()
+	return w.closeErr
 }
 
 // abort drops a part left half-written.
