@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -96,10 +97,25 @@ func (e *Engine) Refresh(ctx context.Context, rel trust.RelationshipID) ([]trust
 // assignment events. The scheduler sees the journey after the expiries, so
 // work that just expired leaves room for new work in the same plan.
 func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
-	var drafts []draft
-	for _, a := range st.assign.Expirable(now) {
+	// What Assignments.Expirable lists, read in place: in due order (then
+	// ID), since the open set is a map and the stream must not depend on
+	// its order.
+	var overdue []*Assignment
+	st.assign.eachOpen(func(a *Assignment) {
+		if !now.Before(a.DueEnd) {
+			overdue = append(overdue, a)
+		}
+	})
+	slices.SortFunc(overdue, func(a, b *Assignment) int {
+		if c := a.DueStart.Compare(b.DueStart); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.ID[:], b.ID[:])
+	})
+	drafts := make([]draft, 0, len(overdue)+1)
+	for _, a := range overdue {
 		drafts = append(drafts, draft{cmd: Command{Actor: trust.SystemActor, Visibility: LifecycleVisibility(a.Solo()),
-			Data: &AssignmentExpired{Assignment: a.ID, Participants: a.Participants}}})
+			Data: &AssignmentExpired{Assignment: a.ID, Participants: slices.Clone(a.Participants)}}})
 	}
 	return append(drafts, draft{later: e.proposalDrafts}), nil
 }
@@ -117,18 +133,19 @@ func (e *Engine) proposalDrafts(st *journeyState, now time.Time) ([]draft, error
 		return nil, nil
 	}
 	drafts := make([]draft, 0, 2*len(proposals))
-	open := map[workKey]bool{}
+	// A journey has a handful of open assignments: a slice beats a map.
+	open := make([]workKey, 0, 16)
 	st.assign.eachOpen(func(a *Assignment) {
 		if a.DueEnd.IsZero() || now.Before(a.DueEnd) {
-			open[workKeyOf(a.Exercise, a.Participants)] = true
+			open = append(open, workKeyOf(a.Exercise, a.Participants))
 		}
 	})
 	for _, p := range proposals {
 		k := workKeyOf(p.Exercise, p.Participants)
-		if open[k] {
+		if slices.Contains(open, k) {
 			continue
 		}
-		open[k] = true
+		open = append(open, k)
 		id, err := trust.NewID[Assignment](e.ids)
 		if err != nil {
 			return nil, err
