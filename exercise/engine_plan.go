@@ -248,6 +248,7 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		History: st.assign.sharedHistory(), Recent: st.assign.recent(now, false),
 		Signals:   Signals{LastSetback: st.signals.lastSetback, Setbacks: st.signals.setbacks},
 		Catalogue: e.catalogue,
+		sets:      st.participantSets(),
 	}
 }
 

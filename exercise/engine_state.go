@@ -33,6 +33,7 @@ type journeyState struct {
 	occBuf      []Occurrence
 	gateResults []trust.GateResult
 	gateBuf     []GateStatus
+	sets        *participantSets
 
 	// agreementSeq is the sequence of the last agreement event; it keys the
 	// cache of upcoming occurrences, which Plan reads every time.
@@ -61,6 +62,16 @@ type ritualInfo struct {
 // termRitual is a term's ritual, with the term's ID as the snapshot spells it.
 type termRitual struct {
 	term, ritual string
+}
+
+// participantSets returns the couple's participant lists for schedulers,
+// made once.
+func (st *journeyState) participantSets() *participantSets {
+	if st.sets == nil {
+		rel := st.journey.Relationship()
+		st.sets = newParticipantSets([2]trust.PartnerID{rel.Partners[0].ID, rel.Partners[1].ID})
+	}
+	return st.sets
 }
 
 // gates returns the snapshot's gate statuses, built in buffers the journey

@@ -279,11 +279,26 @@ func requirementsMet(ex *Exercise, s *Snapshot) bool {
 
 // participantsFor returns the participant lists an exercise is proposed to:
 // both partners for a joint exercise, each engaged partner for a solo one.
+// The lists are shared (read-only) when the engine made the snapshot.
 func participantsFor(ex *Exercise, s *Snapshot) [][]trust.PartnerID {
-	if ex.Mode.Joint() {
-		return [][]trust.PartnerID{{s.Partners[0], s.Partners[1]}}
+	sets := s.sets
+	if sets == nil || sets.partners != s.Partners {
+		sets = newParticipantSets(s.Partners)
 	}
-	return [][]trust.PartnerID{{s.Partners[0]}, {s.Partners[1]}}
+	if ex.Mode.Joint() {
+		return sets.joint
+	}
+	return sets.solo
+}
+
+// participantSets are the participant lists of a couple's proposals.
+type participantSets struct {
+	partners    [2]trust.PartnerID
+	joint, solo [][]trust.PartnerID
+}
+
+func newParticipantSets(p [2]trust.PartnerID) *participantSets {
+	return &participantSets{partners: p, joint: [][]trust.PartnerID{{p[0], p[1]}}, solo: [][]trust.PartnerID{{p[0]}, {p[1]}}}
 }
 
 // unmetGates returns the profile's words for the gates the exercise helps with

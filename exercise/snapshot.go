@@ -78,6 +78,10 @@ type Snapshot struct {
 	Signals Signals `json:"signals"`
 	// Catalogue is the catalogue to choose from; nil means [DefaultCatalogue].
 	Catalogue *Catalogue `json:"-"`
+
+	// sets are the couple's participant lists, made once per journey by
+	// the engine and shared by the schedulers (nil: made when needed).
+	sets *participantSets
 }
 
 // GateStatus is one phase gate and whether it is met.

@@ -378,6 +378,7 @@ type pseudonyms struct {
 	mac   hash.Hash
 	cache map[[17]byte]string
 	sum   []byte
+	in    [17]byte // what is hashed: a field, since the hash's Write would move a local to the heap
 }
 
 func newPseudonyms(key []byte) *pseudonyms {
@@ -395,8 +396,9 @@ func (p *pseudonyms) id(kind byte, id [16]byte) string {
 	if s, ok := p.cache[k]; ok {
 		return s
 	}
+	p.in = k
 	p.mac.Reset()
-	p.mac.Write(k[:])
+	p.mac.Write(p.in[:])
 	p.sum = p.mac.Sum(p.sum[:0])
 	var b [18]byte
 	b[0], b[1] = kind, '-'
