@@ -14,7 +14,8 @@
 // [Engine.RecordCheckIn], [Engine.RaiseSafetyFlag], [Engine.ClearSafetyFlag]);
 // agreements ([Engine.ProposeAgreement], [Engine.SignAgreement],
 // [Engine.AmendAgreement], [Engine.RevokeTransparency]); [Engine.Plan] (what
-// is due now, and why); [Engine.StartAssignment], [Engine.CompleteAssignment],
+// is due now, and why) and [Engine.Refresh] (the same bringing up to date
+// for a background job, with no viewer); [Engine.StartAssignment], [Engine.CompleteAssignment],
 // [Engine.SkipAssignment], [Engine.SnoozeAssignment]; and reads as a viewer
 // ([Engine.Timeline], [Engine.View], [Engine.Report],
 // [Engine.Recommendations], [Engine.RemindersDue]). [Engine.Do] records any
@@ -30,7 +31,10 @@
 //
 // The engine keeps every journey it touches folded in memory (journey,
 // agreements, assignments, scheduler signals), updated event by event, so
-// planning never replays history. The rules' follow-ups are written by the
+// planning never replays history. Each event is built once and checked once
+// per fold ([trust.Journey.Prepare]): it is folded into all of them only when
+// all accept it. A plan expires what is overdue before asking the scheduler,
+// so the room that frees is filled in the same plan. The rules' follow-ups are written by the
 // engine as their own events in the same atomic append: an agreement's
 // activation after the second signature, a regression after a new
 // disclosure, a transparency term lapsing at its sunset, and the next phase

@@ -113,3 +113,31 @@ func ExampleEngine_Do() {
 	// Output:
 	// true data.answer
 }
+
+// A background job brings every journey up to date, say each night, with no
+// viewer: overdue work expires and the scheduler proposes new work. A second
+// refresh at the same instant finds nothing to do.
+func ExampleEngine_Refresh() {
+	ctx := context.Background()
+	eng, clock, _, rel := exampleCouple()
+	for range 2 {
+		events, err := eng.Refresh(ctx, rel.ID)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(clock.Now().Format("Mon 2 Jan"), "wrote", len(events), "events")
+	}
+	clock.Advance(4 * 24 * time.Hour)
+	events, _ := eng.Refresh(ctx, rel.ID)
+	expired := 0
+	for _, e := range events {
+		if e.Type == exercise.TypeAssignmentExpired {
+			expired++
+		}
+	}
+	fmt.Println(clock.Now().Format("Mon 2 Jan"), "wrote", len(events), "events, expiring", expired, "assignments")
+	// Output:
+	// Mon 2 Mar wrote 4 events
+	// Mon 2 Mar wrote 0 events
+	// Fri 6 Mar wrote 6 events, expiring 2 assignments
+}

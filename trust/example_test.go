@@ -96,3 +96,37 @@ func ExampleParseProfile() {
 	// Output:
 	// trust: phases.0.exit.0.kind: "accounts_givn" is not a gate kind
 }
+
+// Prepare checks an event without changing the journey; the caller commits
+// it once every fold it keeps has accepted it. BuildEvent makes the envelope
+// and leaves the checking to the fold.
+func ExampleJourney_Prepare() {
+	ids := trust.SeededIDs(7)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	alex, _ := trust.NewID[trust.Partner](ids)
+	sam, _ := trust.NewID[trust.Partner](ids)
+	relID, _ := trust.NewID[trust.Relationship](ids)
+	rel := trust.Relationship{ID: relID, TimeZone: "Europe/London", Started: now,
+		Partners: [2]trust.Partner{{ID: alex, DisplayName: "Alex"}, {ID: sam, DisplayName: "Sam"}}}
+	build := func(seq trust.Sequence, actor trust.Actor, p trust.Payload) trust.Event {
+		id, _ := trust.NewID[trust.Event](ids)
+		return trust.BuildEvent(p, trust.Header{ID: id, Relationship: rel.ID, Sequence: seq, Recorded: now, Actor: actor})
+	}
+	j, _ := trust.NewJourney(build(1, trust.SystemActor, &trust.JourneyStarted{Relationship: rel, Profile: trust.DefaultProfile()}))
+
+	// An answer that is not one of yes, unsure or no is refused, naming the field.
+	_, err := j.Prepare(build(2, trust.PartnerActor(alex), &trust.Commitment{Partner: alex, Answer: "perhaps"}))
+	fmt.Println(err)
+
+	pending, err := j.Prepare(build(2, trust.PartnerActor(alex), &trust.Commitment{Partner: alex, Answer: trust.CommitYes}))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("before commit:", j.Sequence())
+	pending.Commit() // here, once every other fold accepted the event too
+	fmt.Println("after commit:", j.Sequence())
+	// Output:
+	// trust: data.answer: "perhaps" is not yes, unsure or no
+	// before commit: 1
+	// after commit: 2
+}
