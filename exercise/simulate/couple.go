@@ -674,8 +674,8 @@ func (s *sim) track() {
 }
 
 // assignments: every other day the app brings the plan up to date (one
-// Plan call: it expires what is overdue and turns the scheduler's proposals
-// into assignments, whichever partner opens it). An assignment due now is
+// Refresh: it expires what is overdue and then turns the scheduler's
+// proposals into assignments). An assignment due now is
 // decided once, the first day it is due: its participants do it with a
 // probability set by their adherence and engagement, or one of them skips
 // it, or they let it expire. Joint work waits while it is paused.

@@ -32,9 +32,10 @@
 //   - after the first week the couple proposes an agreement with a weekly
 //     check-in ritual (Sundays 19:00) and often a Friday date night; each
 //     partner signs when ready, and the engine activates it;
-//   - every day the app asks the engine for the plan (one Plan call, which
-//     expires overdue work and turns the scheduler's proposals into
-//     assignments); an assignment due now is decided once: done with the
+//   - every other day the app brings the plan up to date (one
+//     exercise.Engine.Refresh, which expires overdue work and then turns the
+//     scheduler's proposals into assignments); an assignment due now is
+//     decided once: done with the
 //     geometric mean of its participants' adherence × (0.6 + 0.4 ×
 //     engagement), else skipped (two in five) or left to expire; joint work
 //     waits while it is paused;
