@@ -12,13 +12,11 @@ import (
 	"github.com/mendkit/mend/trust"
 )
 
-// TestDueCacheMatchesTheBook checks the engine's per-day cache of upcoming
-// occurrences against agreement.Book.Due at every hour of three weeks, with
-// evidence arriving along the way.
-func TestDueCacheMatchesTheBook(t *testing.T) {
-	ctx := context.Background()
-	ids := trust.SeededIDs(3)
-	t0 := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) // spans the London clock change
+// startInternal starts a journey for partners A and B at t0 on an engine
+// with a manual clock and seeded IDs.
+func startInternal(t *testing.T, seed uint64, t0 time.Time) (*Engine, *trust.ManualClock, trust.IDSource, trust.Relationship) {
+	t.Helper()
+	ids := trust.SeededIDs(seed)
 	clock := trust.NewManualClock(t0)
 	eng, err := NewEngine(Options{Clock: clock, IDs: ids})
 	require.NoError(t, err)
@@ -27,8 +25,19 @@ func TestDueCacheMatchesTheBook(t *testing.T) {
 	relID, _ := trust.NewID[trust.Relationship](ids)
 	rel := trust.Relationship{ID: relID, TimeZone: "Europe/London", Started: t0,
 		Partners: [2]trust.Partner{{ID: a, DisplayName: "A"}, {ID: b, DisplayName: "B"}}}
-	_, err = eng.StartJourney(ctx, rel, trust.DefaultProfile())
+	_, err = eng.StartJourney(context.Background(), rel, trust.DefaultProfile())
 	require.NoError(t, err)
+	return eng, clock, ids, rel
+}
+
+// TestDueCacheMatchesTheBook checks the engine's four-week cache of upcoming
+// occurrences against agreement.Book.Due at every hour of three weeks, with
+// evidence arriving along the way.
+func TestDueCacheMatchesTheBook(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) // spans the London clock change
+	eng, clock, ids, rel := startInternal(t, 3, t0)
+	a, b := rel.Partners[0].ID, rel.Partners[1].ID
 	d, err := agreement.NewDraft(rel, ids, t0, "Rituals", "Time together.")
 	require.NoError(t, err)
 	_, err = d.Add(agreement.Term{Kind: agreement.DailyConnection, Title: "Reunion", Ritual: "daily_reunion", CommittedBy: agreement.Both(rel),
@@ -71,18 +80,9 @@ func TestDueCacheMatchesTheBook(t *testing.T) {
 // plans propose work and the couple completes, skips or lets it expire.
 func TestRecentCacheMatchesRecent(t *testing.T) {
 	ctx := context.Background()
-	ids := trust.SeededIDs(5)
 	t0 := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	clock := trust.NewManualClock(t0)
-	eng, err := NewEngine(Options{Clock: clock, IDs: ids})
-	require.NoError(t, err)
-	a, _ := trust.NewID[trust.Partner](ids)
-	b, _ := trust.NewID[trust.Partner](ids)
-	relID, _ := trust.NewID[trust.Relationship](ids)
-	rel := trust.Relationship{ID: relID, TimeZone: "Europe/London", Started: t0,
-		Partners: [2]trust.Partner{{ID: a, DisplayName: "A"}, {ID: b, DisplayName: "B"}}}
-	_, err = eng.StartJourney(ctx, rel, trust.DefaultProfile())
-	require.NoError(t, err)
+	eng, clock, _, rel := startInternal(t, 5, t0)
+	a, b := rel.Partners[0].ID, rel.Partners[1].ID
 	st, err := eng.state(ctx, rel.ID)
 	require.NoError(t, err)
 
