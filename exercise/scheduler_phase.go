@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/mendkit/mend/trust"
@@ -48,22 +49,25 @@ func (p phaseSequence) Propose(s Snapshot) ([]Proposal, error) {
 		return nil, err
 	}
 	cat := s.catalogue()
-	keys := cat.ForPhase(s.Profile, s.Phase)
+	// The phase's exercises, by index in the catalogue (read in place).
+	idx := cat.byPhase[s.Profile+"/"+s.Phase]
 	if s.JointWorkPaused {
-		for _, e := range cat.data.Exercises {
-			if e.has(TagIndividualSupport) && !contains(keys, e.Key) {
-				keys = append(keys, e.Key)
+		idx = slices.Clone(idx)
+		for i := range cat.data.Exercises {
+			if cat.data.Exercises[i].has(TagIndividualSupport) && !slices.Contains(idx, i) {
+				idx = append(idx, i)
 			}
 		}
 	}
 	start, end := window(s.Now, loc, p.o.WindowDays)
 	var out []Proposal
 	open := 0
-	for _, key := range keys {
+	for _, i := range idx {
 		if open >= p.o.Max {
 			break
 		}
-		ex := cat.get(key)
+		ex := &cat.data.Exercises[i]
+		key := ex.Key
 		if s.JointWorkPaused {
 			if ex.Mode.Joint() {
 				continue
@@ -113,13 +117,4 @@ func phaseTitle(profile, phase string) string {
 		return t
 	}
 	return phase
-}
-
-func contains(keys []string, k string) bool {
-	for _, x := range keys {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
