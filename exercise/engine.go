@@ -258,7 +258,7 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 		if at.IsZero() {
 			at = now
 		}
-		if d.cmd.Data == nil {
+		if trust.NilPayload(d.cmd.Data) {
 			return trust.InvalidIn("exercise", "data", "is required")
 		}
 		// Built, not validated: the journey fold validates it first thing.

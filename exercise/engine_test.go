@@ -599,3 +599,17 @@ func TestRefreshWritesWhatPlanWrites(t *testing.T) {
 	_, err := planned.eng.Refresh(planned.ctx, mustNew[trust.Relationship](t, planned.ids))
 	assert.ErrorIs(t, err, trust.ErrNotFound, "an unknown journey")
 }
+
+// A command without a payload (nil, or a nil pointer) is refused naming the
+// field, writes nothing and never panics.
+func TestCommandWithoutPayloadIsRefused(t *testing.T) {
+	c := newCouple(t, trust.DefaultProfile(), nil, 31)
+	before := len(c.events())
+	for _, data := range []trust.Payload{nil, (*trust.Commitment)(nil)} {
+		_, err := c.eng.Do(c.ctx, c.rel.ID, exercise.Command{Actor: trust.PartnerActor(c.a), Data: data})
+		var ve *trust.ValidationError
+		require.ErrorAs(t, err, &ve, "%T", data)
+		assert.Equal(t, "data", ve.Field)
+	}
+	assert.Len(t, c.events(), before, "nothing is written")
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -394,7 +395,7 @@ type Header struct {
 // CloudEvents fields from the header and the registered type, normalises times
 // to UTC and validates the result. A sensitive (safety) event is always private.
 func NewEvent(data Payload, h Header) (Event, error) {
-	if data == nil {
+	if NilPayload(data) {
 		return Event{}, Invalid("data", "is required")
 	}
 	e := BuildEvent(data, h)
@@ -404,11 +405,21 @@ func NewEvent(data Payload, h Header) (Event, error) {
 	return e, nil
 }
 
+// NilPayload reports whether p is nil or a nil pointer: no payload at all,
+// which [NewEvent] refuses and [BuildEvent] must not be given.
+func NilPayload(p Payload) bool {
+	if p == nil {
+		return true
+	}
+	v := reflect.ValueOf(p)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
+
 // BuildEvent fills in the envelope exactly as [NewEvent] does, without
 // validating it: NewEvent is BuildEvent and [Event.Validate]. It is for a
 // caller that hands the event straight to a fold that validates it
 // ([Journey.Apply] or [Journey.Prepare]), as the exercise engine does, so
-// that each event is checked once. data must not be nil.
+// that each event is checked once. data must not be nil ([NilPayload]).
 func BuildEvent(data Payload, h Header) Event {
 	e := Event{
 		SpecVersion:     SpecVersion,
@@ -470,7 +481,7 @@ func (e Event) Validate() error {
 		return Invalid("subject", "is longer than 200 bytes")
 	case len(e.SealKey) > 200:
 		return Invalid("sealkey", "is longer than 200 bytes")
-	case e.Data == nil:
+	case NilPayload(e.Data):
 		return Invalid("data", "is required")
 	case e.Data.EventType() != e.Type:
 		return Invalid("type", "is %q but data is a %q payload", e.Type, e.Data.EventType())
