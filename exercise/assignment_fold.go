@@ -54,8 +54,8 @@ type Assignments struct {
 	// closed part of its list from here by binary search instead of
 	// sorting; it is never handed out, only copied.
 	closed []AssignmentSummary
-	// histView is a read-only copy of history handed to the engine's
-	// snapshots; it is rebuilt (never changed in place) after a change.
+	// histView is the copy of history lent to the engine's snapshots; the
+	// entries that changed are rewritten in place before each snapshot.
 	histView map[string]ExerciseHistory
 	// histChanged lists the keys changed since histView was brought up to date.
 	histChanged []string
@@ -731,11 +731,15 @@ func (f *Assignments) collectRecent(dst []AssignmentSummary, since time.Time, cl
 }
 
 // compareSummaries orders summaries by due start, then ID.
-func compareSummaries(a, b AssignmentSummary) int {
-	if c := a.DueStart.Compare(b.DueStart); c != 0 {
+func compareSummaries(a, b AssignmentSummary) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) }
+
+// compareDue is the order of every list of assignments: by the start of the
+// due window, then by ID, so that it never depends on map order.
+func compareDue(aStart, bStart time.Time, a, b AssignmentID) int {
+	if c := aStart.Compare(bStart); c != 0 {
 		return c
 	}
-	return bytes.Compare(a.ID[:], b.ID[:])
+	return bytes.Compare(a[:], b[:])
 }
 
 func summarise(a *Assignment) AssignmentSummary {
@@ -744,12 +748,7 @@ func summarise(a *Assignment) AssignmentSummary {
 }
 
 func sortAssignments(as []Assignment) {
-	slices.SortFunc(as, func(a, b Assignment) int {
-		if c := a.DueStart.Compare(b.DueStart); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
+	slices.SortFunc(as, func(a, b Assignment) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) })
 }
 
 // OpenFor returns the open assignments partner p takes part in, ordered by

@@ -106,12 +106,7 @@ func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
 			overdue = append(overdue, a)
 		}
 	})
-	slices.SortFunc(overdue, func(a, b *Assignment) int {
-		if c := a.DueStart.Compare(b.DueStart); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
+	slices.SortFunc(overdue, func(a, b *Assignment) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) })
 	drafts := make([]draft, 0, len(overdue)+1)
 	for _, a := range overdue {
 		drafts = append(drafts, draft{cmd: Command{Actor: trust.SystemActor, Visibility: LifecycleVisibility(a.Solo()),
