@@ -731,7 +731,9 @@ func (f *Assignments) collectRecent(dst []AssignmentSummary, since time.Time, cl
 }
 
 // compareSummaries orders summaries by due start, then ID.
-func compareSummaries(a, b AssignmentSummary) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) }
+func compareSummaries(a, b AssignmentSummary) int {
+	return compareDue(a.DueStart, b.DueStart, a.ID, b.ID)
+}
 
 // compareDue is the order of every list of assignments: by the start of the
 // due window, then by ID, so that it never depends on map order.
