@@ -361,13 +361,8 @@ func (r TransparencyRevoked) EventSubject() string { return r.Agreement.String()
 
 // Validate checks the fields.
 func (r TransparencyRevoked) Validate() error {
-	switch {
-	case r.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
-	case r.Term.IsZero():
-		return trust.InvalidIn(pkg, "term", "is required")
-	case r.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+	if err := termRef(r.Agreement, r.Term, r.Partner); err != nil {
+		return err
 	}
 	return text("reason", r.Reason, 0, 2000)
 }
@@ -407,7 +402,21 @@ func (l Lapsed) Validate() error {
 	return nil
 }
 
-// occurrenceRef is the part every occurrence event shares.
+// termRef checks what every event a partner writes about a term names: the
+// agreement, the term and the partner.
+func termRef(a AgreementID, t TermID, p trust.PartnerID) error {
+	switch {
+	case a.IsZero():
+		return trust.InvalidIn(pkg, "agreement", "is required")
+	case t.IsZero():
+		return trust.InvalidIn(pkg, "term", "is required")
+	case p.IsZero():
+		return trust.InvalidIn(pkg, "partner", "is required")
+	}
+	return nil
+}
+
+// checkRef checks the part every occurrence event shares.
 func checkRef(a AgreementID, t TermID, occ time.Time) error {
 	switch {
 	case a.IsZero():
@@ -622,14 +631,10 @@ func (b TermBroken) EventSubject() string { return b.Agreement.String() }
 
 // Validate checks the fields.
 func (b TermBroken) Validate() error {
-	switch {
-	case b.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
-	case b.Term.IsZero():
-		return trust.InvalidIn(pkg, "term", "is required")
-	case b.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
-	case b.OccurredAt.IsZero():
+	if err := termRef(b.Agreement, b.Term, b.Partner); err != nil {
+		return err
+	}
+	if b.OccurredAt.IsZero() {
 		return trust.InvalidIn(pkg, "occurred_at", "is required")
 	}
 	return text("note", b.Note, 0, 2000)
@@ -657,13 +662,8 @@ func (r TermRenegotiated) EventSubject() string { return r.Agreement.String() }
 
 // Validate checks the fields.
 func (r TermRenegotiated) Validate() error {
-	switch {
-	case r.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
-	case r.Term.IsZero():
-		return trust.InvalidIn(pkg, "term", "is required")
-	case r.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+	if err := termRef(r.Agreement, r.Term, r.Partner); err != nil {
+		return err
 	}
 	return text("note", r.Note, 1, 2000)
 }

@@ -233,11 +233,15 @@ func (p AssignmentStarted) EventSubject() string { return p.Assignment.String() 
 func (p AssignmentStarted) OwnerPartner() trust.PartnerID { return p.Partner }
 
 // Validate checks the fields.
-func (p AssignmentStarted) Validate() error {
-	if p.Assignment.IsZero() {
+func (p AssignmentStarted) Validate() error { return participantRef(p.Assignment, p.Partner) }
+
+// participantRef checks what every event a participant writes about an
+// assignment names: the assignment and the participant.
+func participantRef(a AssignmentID, p trust.PartnerID) error {
+	if a.IsZero() {
 		return invalid("assignment", "is required")
 	}
-	if p.Partner.IsZero() {
+	if p.IsZero() {
 		return invalid("partner", "is required")
 	}
 	return nil
@@ -270,11 +274,8 @@ func (p AssignmentCompleted) OwnerPartner() trust.PartnerID { return p.Partner }
 
 // Validate checks the fields.
 func (p AssignmentCompleted) Validate() error {
-	if p.Assignment.IsZero() {
-		return invalid("assignment", "is required")
-	}
-	if p.Partner.IsZero() {
-		return invalid("partner", "is required")
+	if err := participantRef(p.Assignment, p.Partner); err != nil {
+		return err
 	}
 	if p.Helpful < 1 || p.Helpful > 5 {
 		return invalid("helpful", "must be between 1 and 5")
@@ -323,11 +324,8 @@ func (p AssignmentSkipped) OwnerPartner() trust.PartnerID { return p.Partner }
 
 // Validate checks the fields.
 func (p AssignmentSkipped) Validate() error {
-	if p.Assignment.IsZero() {
-		return invalid("assignment", "is required")
-	}
-	if p.Partner.IsZero() {
-		return invalid("partner", "is required")
+	if err := participantRef(p.Assignment, p.Partner); err != nil {
+		return err
 	}
 	if !slices.Contains(p.Reason.Values(), string(p.Reason)) {
 		return invalid("reason", "%q is not a skip reason", p.Reason)
@@ -357,11 +355,8 @@ func (p AssignmentSnoozed) OwnerPartner() trust.PartnerID { return p.Partner }
 
 // Validate checks the fields.
 func (p AssignmentSnoozed) Validate() error {
-	if p.Assignment.IsZero() {
-		return invalid("assignment", "is required")
-	}
-	if p.Partner.IsZero() {
-		return invalid("partner", "is required")
+	if err := participantRef(p.Assignment, p.Partner); err != nil {
+		return err
 	}
 	if p.Until.IsZero() {
 		return invalid("until", "is required")
