@@ -9,13 +9,9 @@ import (
 //go:embed schemas/*.json
 var schemaFS embed.FS
 
+var schemas = trust.EmbeddedSchemas(pkg, schemaFS, "schemas")
+
 // Schemas lists the JSON Schemas the agreement package publishes: one per
 // event payload, the agreement version, the occurrence and the compliance
 // report.
-func Schemas() []trust.Schema {
-	s, err := trust.LoadSchemas(pkg, schemaFS, "schemas")
-	if err != nil {
-		panic("agreement: embedded schemas: " + err.Error())
-	}
-	return s
-}
+func Schemas() []trust.Schema { return schemas() }

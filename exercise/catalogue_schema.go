@@ -9,13 +9,9 @@ import (
 //go:embed schemas/*.json
 var schemaFS embed.FS
 
+var schemas = trust.EmbeddedSchemas("exercise", schemaFS, "schemas")
+
 // Schemas lists the JSON Schemas the exercise package publishes: the
 // catalogue and one exercise, every assignment event payload, the proposal a
 // scheduler returns and the snapshot it reads.
-func Schemas() []trust.Schema {
-	s, err := trust.LoadSchemas("exercise", schemaFS, "schemas")
-	if err != nil {
-		panic("exercise: embedded schemas: " + err.Error())
-	}
-	return s
-}
+func Schemas() []trust.Schema { return schemas() }

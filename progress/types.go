@@ -55,13 +55,9 @@ func init() {
 //go:embed schemas/*.json
 var schemaFS embed.FS
 
+var schemas = trust.EmbeddedSchemas(pkgName, schemaFS, "schemas")
+
 // Schemas lists the JSON Schemas the progress package publishes: the two
 // event payloads, the instrument definition, response and score, the
 // analysis, recommendations and the report.
-func Schemas() []trust.Schema {
-	s, err := trust.LoadSchemas(pkgName, schemaFS, "schemas")
-	if err != nil {
-		panic("progress: embedded schemas: " + err.Error())
-	}
-	return s
-}
+func Schemas() []trust.Schema { return schemas() }

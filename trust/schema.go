@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Schema is one published JSON Schema (draft 2020-12). Files are named
@@ -65,18 +67,33 @@ func LoadSchemas(pkg string, fsys fs.FS, dir string) ([]Schema, error) {
 	return out, nil
 }
 
+// EmbeddedSchemas returns the function a package's Schemas is: it lists the
+// schemas of pkg embedded in fsys under dir, read once, and hands every
+// caller its own copy. The files are part of the build, so failing to read
+// them is a build defect: the function panics then, naming pkg.
+func EmbeddedSchemas(pkg string, fsys fs.FS, dir string) func() []Schema {
+	load := sync.OnceValues(func() ([]Schema, error) { return LoadSchemas(pkg, fsys, dir) })
+	return func() []Schema {
+		list, err := load()
+		if err != nil {
+			panic(pkg + ": embedded schemas: " + err.Error())
+		}
+		out := slices.Clone(list)
+		for i := range out {
+			out[i].JSON = slices.Clone(out[i].JSON)
+		}
+		return out
+	}
+}
+
 //go:embed schemas/*.json
 var schemaFS embed.FS
 
+var schemas = EmbeddedSchemas("trust", schemaFS, "schemas")
+
 // Schemas lists the JSON Schemas the trust package publishes: one per event
 // payload, the event envelope, the relationship and the protocol profile.
-func Schemas() []Schema {
-	s, err := LoadSchemas("trust", schemaFS, "schemas")
-	if err != nil {
-		panic("trust: embedded schemas: " + err.Error())
-	}
-	return s
-}
+func Schemas() []Schema { return schemas() }
 
 // FindSchema returns the schema with the given $id from a list.
 func FindSchema(list []Schema, id string) (Schema, bool) {

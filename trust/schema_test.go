@@ -2,8 +2,10 @@ package trust_test
 
 import (
 	"testing"
+	"testing/fstest"
 
 	"github.com/invopop/jsonschema"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mendkit/mend/internal/schemagen"
@@ -64,4 +66,20 @@ func TestSchemaSamples(t *testing.T) {
 
 func TestEveryRegisteredTrustTypeHasItsSchema(t *testing.T) {
 	require.Len(t, schemagen.CheckEventTypes(t, "trust", trust.Schemas()), 16)
+}
+
+// Each call hands out its own copy of the embedded schemas; an unreadable
+// directory is a build defect and panics naming the package.
+func TestEmbeddedSchemas(t *testing.T) {
+	a := trust.Schemas()
+	require.NotEmpty(t, a)
+	first := a[0].JSON[0]
+	a[0].JSON[0] = 'x'
+	a[0].Name = "changed"
+	b := trust.Schemas()
+	assert.Equal(t, first, b[0].JSON[0], "a caller's change never reaches the next caller")
+	assert.NotEqual(t, "changed", b[0].Name)
+
+	broken := trust.EmbeddedSchemas("nowhere", fstest.MapFS{}, "schemas")
+	assert.PanicsWithValue(t, "nowhere: embedded schemas: open schemas: file does not exist", func() { broken() })
 }

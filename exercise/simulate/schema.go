@@ -9,18 +9,14 @@ import (
 //go:embed schemas/*.json
 var schemaFS embed.FS
 
+var schemas = trust.EmbeddedSchemas(pkg, schemaFS, "schemas")
+
 // Schemas lists the JSON Schemas the simulate package publishes: the
 // exported event (export-event), the rows of the two CSV files
 // (couple-summary, panel-row), the parameter file (params) and the
 // dataset manifest (manifest). Their $ids are
 // trust.SchemaBase + "simulate/<name>-<version>.json".
-func Schemas() []trust.Schema {
-	s, err := trust.LoadSchemas(pkg, schemaFS, "schemas")
-	if err != nil {
-		panic("simulate: embedded schemas: " + err.Error())
-	}
-	return s
-}
+func Schemas() []trust.Schema { return schemas() }
 
 // Schema IDs of the published schemas.
 var (
