@@ -97,16 +97,7 @@ func (e *Engine) Refresh(ctx context.Context, rel trust.RelationshipID) ([]trust
 // assignment events. The scheduler sees the journey after the expiries, so
 // work that just expired leaves room for new work in the same plan.
 func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
-	// What Assignments.Expirable lists, read in place: in due order (then
-	// ID), since the open set is a map and the stream must not depend on
-	// its order.
-	var overdue []*Assignment
-	st.assign.eachOpen(func(a *Assignment) {
-		if !now.Before(a.DueEnd) {
-			overdue = append(overdue, a)
-		}
-	})
-	slices.SortFunc(overdue, func(a, b *Assignment) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) })
+	overdue := st.assign.overdue(now)
 	drafts := make([]draft, 0, len(overdue)+1)
 	for _, a := range overdue {
 		drafts = append(drafts, draft{cmd: Command{Actor: trust.SystemActor, Visibility: LifecycleVisibility(a.Solo()),
