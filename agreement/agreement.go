@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/keys"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -19,8 +21,8 @@ const pkg = "agreement"
 
 // Typed identifiers of the agreement package.
 type (
-	// AgreementID names an agreement across all of its versions.
-	AgreementID = trust.ID[Agreement]
+	// ID names an agreement across all of its versions.
+	ID = trust.ID[Agreement]
 	// TermID names a term across the versions of its agreement: an amended
 	// term keeps its ID, so evidence and exceptions follow it.
 	TermID = trust.ID[Term]
@@ -78,10 +80,10 @@ func (k TermKind) Scheduled() bool { return k == Ritual || k == DailyConnection 
 // never changed after it is proposed (an amendment is a new version), so a
 // signature names a version and its [Agreement.Digest].
 //
-// Agreement is also the marker type of [AgreementID].
+// Agreement is also the marker type of [ID].
 type Agreement struct {
 	// ID identifies the agreement across its versions.
-	ID AgreementID `json:"id"`
+	ID ID `json:"id"`
 	// Version is the version number, from 1.
 	Version int `json:"version"`
 	// Title names the agreement, e.g. "How we rebuild".
@@ -151,30 +153,30 @@ func (a Agreement) Digest() string {
 func (a Agreement) Validate() error {
 	switch {
 	case a.ID.IsZero():
-		return trust.InvalidIn(pkg, "id", "is required")
+		return check.Invalid(pkg, "id", "is required")
 	case a.Version < 1:
-		return trust.InvalidIn(pkg, "version", "must be at least 1")
+		return check.Invalid(pkg, "version", "must be at least 1")
 	case a.Version > 1 && strings.TrimSpace(a.ChangeNote) == "":
-		return trust.InvalidIn(pkg, "change_note", "is required from version 2 on: say what changed and why")
+		return check.Invalid(pkg, "change_note", "is required from version 2 on: say what changed and why")
 	}
 	if err := firstErr(text("title", a.Title, 1, 120), text("purpose", a.Purpose, 1, 4000),
 		text("change_note", a.ChangeNote, 0, 2000)); err != nil {
 		return err
 	}
 	if len(a.Terms) == 0 {
-		return trust.InvalidIn(pkg, "terms", "an agreement needs at least one term")
+		return check.Invalid(pkg, "terms", "an agreement needs at least one term")
 	}
 	if len(a.Terms) > MaxTerms {
-		return trust.InvalidIn(pkg, "terms", "has %d terms; the limit is %d", len(a.Terms), MaxTerms)
+		return check.Invalid(pkg, "terms", "has %d terms; the limit is %d", len(a.Terms), MaxTerms)
 	}
 	seen := map[TermID]bool{}
 	for i, t := range a.Terms {
 		at := "terms." + strconv.Itoa(i)
 		if err := t.Validate(); err != nil {
-			return trust.Prefix(at, err)
+			return check.Prefix(at, err)
 		}
 		if seen[t.ID] {
-			return trust.InvalidIn(pkg, at+".id", "%s is used by two terms", t.ID)
+			return check.Invalid(pkg, at+".id", "%s is used by two terms", t.ID)
 		}
 		seen[t.ID] = true
 	}
@@ -190,11 +192,11 @@ func (a Agreement) ValidateIn(rel trust.Relationship) error {
 	}
 	loc, err := rel.Location()
 	if err != nil {
-		return trust.InvalidIn(pkg, "relationship.time_zone", "%q is not an IANA time zone", rel.TimeZone)
+		return check.Invalid(pkg, "relationship.time_zone", "%q is not an IANA time zone", rel.TimeZone)
 	}
 	for i, t := range a.Terms {
 		if err := t.validateIn(rel, loc); err != nil {
-			return trust.Prefix("terms."+strconv.Itoa(i), err)
+			return check.Prefix("terms."+strconv.Itoa(i), err)
 		}
 	}
 	return nil
@@ -204,9 +206,9 @@ func (a Agreement) ValidateIn(rel trust.Relationship) error {
 func (t Term) Validate() error {
 	switch {
 	case t.ID.IsZero():
-		return trust.InvalidIn(pkg, "id", "is required")
+		return check.Invalid(pkg, "id", "is required")
 	case !slices.Contains(t.Kind.Values(), string(t.Kind)):
-		return trust.InvalidIn(pkg, "kind", "%q is not one of %s", t.Kind, strings.Join(t.Kind.Values(), ", "))
+		return check.Invalid(pkg, "kind", "%q is not one of %s", t.Kind, strings.Join(t.Kind.Values(), ", "))
 	}
 	if err := firstErr(text("title", t.Title, 1, 120), text("detail", t.Detail, 0, 2000)); err != nil {
 		return err
@@ -215,48 +217,48 @@ func (t Term) Validate() error {
 	case 1:
 	case 2:
 		if t.CommittedBy[0] == t.CommittedBy[1] {
-			return trust.InvalidIn(pkg, "committed_by.1", "names the same partner twice")
+			return check.Invalid(pkg, "committed_by.1", "names the same partner twice")
 		}
 	default:
-		return trust.InvalidIn(pkg, "committed_by", "must name one partner or both")
+		return check.Invalid(pkg, "committed_by", "must name one partner or both")
 	}
 	for i, p := range t.CommittedBy {
 		if p.IsZero() {
-			return trust.InvalidIn(pkg, "committed_by."+strconv.Itoa(i), "is required")
+			return check.Invalid(pkg, "committed_by."+strconv.Itoa(i), "is required")
 		}
 	}
-	if err := trust.Prefix("timing", t.Timing.Validate()); err != nil {
+	if err := check.Prefix("timing", t.Timing.Validate()); err != nil {
 		return err
 	}
 	switch t.Kind {
 	case Ritual:
 		if t.Timing.Kind == Standing {
-			return trust.InvalidIn(pkg, "timing.kind", "a ritual happens at a time: make it recurring or once")
+			return check.Invalid(pkg, "timing.kind", "a ritual happens at a time: make it recurring or once")
 		}
 	case DailyConnection:
 		if t.Timing.Kind != Recurring {
-			return trust.InvalidIn(pkg, "timing.kind", "daily connection recurs: give it a recurrence rule")
+			return check.Invalid(pkg, "timing.kind", "daily connection recurs: give it a recurrence rule")
 		}
 	case Boundary:
 		if t.Timing.Kind != Standing {
-			return trust.InvalidIn(pkg, "timing.kind", "a boundary is standing: it holds at all times while the agreement is in force")
+			return check.Invalid(pkg, "timing.kind", "a boundary is standing: it holds at all times while the agreement is in force")
 		}
 	case Transparency:
 		if t.ReviewOn == "" {
-			return trust.InvalidIn(pkg, "review_on", "is required for a transparency term: it is the sunset review date")
+			return check.Invalid(pkg, "review_on", "is required for a transparency term: it is the sunset review date")
 		}
 	}
 	if t.Ritual != "" {
 		if t.Kind != Ritual && t.Kind != DailyConnection {
-			return trust.InvalidIn(pkg, "ritual", "only ritual and daily_connection terms are carried out by a ritual exercise")
+			return check.Invalid(pkg, "ritual", "only ritual and daily_connection terms are carried out by a ritual exercise")
 		}
-		if !trust.IsSnakeName(t.Ritual, 64) {
-			return trust.InvalidIn(pkg, "ritual", "%q is not a lower-case ritual key such as \"weekly_checkin\"", t.Ritual)
+		if !keys.IsSnake(t.Ritual, 64) {
+			return check.Invalid(pkg, "ritual", "%q is not a lower-case ritual key such as \"weekly_checkin\"", t.Ritual)
 		}
 	}
 	if t.ReviewOn != "" {
 		if _, err := parseDate(t.ReviewOn); err != nil {
-			return trust.InvalidIn(pkg, "review_on", "%q is not a date such as \"2025-04-01\"", t.ReviewOn)
+			return check.Invalid(pkg, "review_on", "%q is not a date such as \"2025-04-01\"", t.ReviewOn)
 		}
 	}
 	return nil
@@ -265,10 +267,10 @@ func (t Term) Validate() error {
 func (t Term) validateIn(rel trust.Relationship, loc *time.Location) error {
 	for i, p := range t.CommittedBy {
 		if !rel.Has(p) {
-			return trust.InvalidIn(pkg, "committed_by."+strconv.Itoa(i), "%s is not a partner in this relationship", p)
+			return check.Invalid(pkg, "committed_by."+strconv.Itoa(i), "%s is not a partner in this relationship", p)
 		}
 	}
-	return trust.Prefix("timing", t.Timing.validateIn(loc))
+	return check.Prefix("timing", t.Timing.validateIn(loc))
 }
 
 // Commits reports whether p is one of the partners who commit to the term.
@@ -294,10 +296,10 @@ func (t Term) sunset(loc *time.Location) (time.Time, bool) {
 	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc).UTC(), true
 }
 
-// ParseAgreement decodes and validates one agreement version from JSON.
+// Parse decodes and validates one agreement version from JSON.
 // Unknown fields are rejected, so a misspelt field is not silently dropped;
 // every error is a *trust.ValidationError naming the field.
-func ParseAgreement(b []byte) (Agreement, error) {
+func Parse(b []byte) (Agreement, error) {
 	var a Agreement
 	if err := decodeStrict(b, &a); err != nil {
 		return Agreement{}, err
@@ -317,7 +319,7 @@ func decodeStrict(b []byte, v any) error {
 		return decodeErr(err)
 	}
 	if dec.More() {
-		return trust.InvalidIn(pkg, "", "trailing data after the JSON value")
+		return check.Invalid(pkg, "", "trailing data after the JSON value")
 	}
 	return nil
 }
@@ -330,18 +332,18 @@ func decodeErr(err error) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return trust.InvalidIn(pkg, te.Field, "has the wrong JSON type (%s where %s was expected)", te.Value, te.Type)
+		return check.Invalid(pkg, te.Field, "has the wrong JSON type (%s where %s was expected)", te.Value, te.Type)
 	}
 	msg := err.Error()
 	if rest, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return trust.InvalidIn(pkg, strings.Trim(rest, `"`), "is not a known field")
+		return check.Invalid(pkg, strings.Trim(rest, `"`), "is not a known field")
 	}
-	return trust.InvalidIn(pkg, "", "malformed JSON: %s", msg)
+	return check.Invalid(pkg, "", "malformed JSON: %s", msg)
 }
 
 // text checks a free-text field's presence and length in characters.
 func text(field, s string, minLen, maxLen int) error {
-	return trust.CheckText(pkg, field, s, minLen, maxLen)
+	return check.Text(pkg, field, s, minLen, maxLen)
 }
 
 func firstErr(errs ...error) error {

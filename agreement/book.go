@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -74,7 +75,7 @@ type TermEnd struct {
 // the Book are copies.
 type Record struct {
 	// ID identifies the agreement.
-	ID AgreementID `json:"id"`
+	ID ID `json:"id"`
 	// Status is where the agreement is in its life.
 	Status Status `json:"status"`
 	// InForce is the version in force, or 0.
@@ -119,11 +120,11 @@ func (r Record) Current() Agreement {
 func (r Record) Diff(a, b int) ([]Change, error) {
 	va, ok := r.Version(a)
 	if !ok {
-		return nil, trust.InvalidIn(pkg, "from", "agreement %s has no version %d", r.ID, a)
+		return nil, check.Invalid(pkg, "from", "agreement %s has no version %d", r.ID, a)
 	}
 	vb, ok := r.Version(b)
 	if !ok {
-		return nil, trust.InvalidIn(pkg, "to", "agreement %s has no version %d", r.ID, b)
+		return nil, check.Invalid(pkg, "to", "agreement %s has no version %d", r.ID, b)
 	}
 	return Diff(va, vb), nil
 }
@@ -149,8 +150,8 @@ func (r Record) Diff(a, b int) ([]Change, error) {
 type Book struct {
 	rel   trust.Relationship
 	loc   *time.Location
-	order []AgreementID
-	recs  map[AgreementID]*record
+	order []ID
+	recs  map[ID]*record
 }
 
 type period struct {
@@ -207,7 +208,7 @@ type schedKey struct {
 }
 
 type record struct {
-	id          AgreementID
+	id          ID
 	versions    []Agreement
 	status      Status
 	inForce     int
@@ -230,7 +231,7 @@ func NewBook(rel trust.Relationship) *Book {
 	if err != nil {
 		loc = nil
 	}
-	return &Book{rel: rel, loc: loc, recs: map[AgreementID]*record{}}
+	return &Book{rel: rel, loc: loc, recs: map[ID]*record{}}
 }
 
 // ReplayBook folds a stream into a new Book, ignoring non-agreement events.
@@ -257,7 +258,7 @@ func (b *Book) Location() *time.Location {
 
 // Clone returns an independent copy of the Book.
 func (b *Book) Clone() *Book {
-	c := &Book{rel: b.rel, loc: b.loc, order: slices.Clone(b.order), recs: make(map[AgreementID]*record, len(b.recs))}
+	c := &Book{rel: b.rel, loc: b.loc, order: slices.Clone(b.order), recs: make(map[ID]*record, len(b.recs))}
 	for id, r := range b.recs {
 		nr := *r
 		nr.versions = slices.Clone(r.versions)
@@ -285,7 +286,7 @@ func (b *Book) Clone() *Book {
 }
 
 // Agreement returns the record of one agreement.
-func (b *Book) Agreement(id AgreementID) (Record, bool) {
+func (b *Book) Agreement(id ID) (Record, bool) {
 	r, ok := b.recs[id]
 	if !ok {
 		return Record{}, false
@@ -327,7 +328,7 @@ func (b *Book) Active(t time.Time) []Agreement {
 }
 
 // InForce reports whether a term of an agreement was in force at t.
-func (b *Book) InForce(id AgreementID, term TermID, t time.Time) bool {
+func (b *Book) InForce(id ID, term TermID, t time.Time) bool {
 	r, ok := b.recs[id]
 	if !ok {
 		return false
@@ -440,7 +441,7 @@ func (b *Book) schedule(r *record, version int, t Term) *schedule {
 // pending version has both partners' signatures, and false otherwise. The
 // engine appends it (as trust.SystemActor or a partner) right after the
 // second signature.
-func (b *Book) Activation(id AgreementID) (Activated, bool) {
+func (b *Book) Activation(id ID) (Activated, bool) {
 	r, ok := b.recs[id]
 	if !ok || r.pending == 0 {
 		return Activated{}, false
@@ -457,7 +458,7 @@ func (b *Book) Activation(id AgreementID) (Activated, bool) {
 // an agreement awaiting signatures, with the digest and the list of
 // transparency terms in which p gives access filled in. Show p each of those
 // terms and get their explicit consent before appending it.
-func (b *Book) SignatureFor(id AgreementID, p trust.PartnerID) (Signed, error) {
+func (b *Book) SignatureFor(id ID, p trust.PartnerID) (Signed, error) {
 	r, ok := b.recs[id]
 	if !ok {
 		return Signed{}, refuse(TypeSigned, trust.ErrNotFound, "agreement %s is not in the book", id)
@@ -545,7 +546,7 @@ func (b *Book) prepare(e trust.Event) (func(), error) {
 		return nil, err
 	}
 	if b.loc == nil {
-		return nil, trust.InvalidIn(pkg, "relationship.time_zone", "%q is not an IANA time zone", b.rel.TimeZone)
+		return nil, check.Invalid(pkg, "relationship.time_zone", "%q is not an IANA time zone", b.rel.TimeZone)
 	}
 	if e.Relationship != b.rel.ID {
 		return nil, refuse(e.Type, trust.ErrConflict, "event belongs to relationship %s, not %s", e.Relationship, b.rel.ID)
@@ -583,14 +584,14 @@ func systemOrPartner(e trust.Event, p *trust.PartnerID) error {
 		}
 	case trust.ActorPartner:
 		if p == nil {
-			return trust.InvalidIn(pkg, "data.partner", "is required when a partner writes the event")
+			return check.Invalid(pkg, "data.partner", "is required when a partner writes the event")
 		}
 		return actorIs(e, *p, "partner named")
 	}
 	return nil
 }
 
-func (b *Book) record(e trust.Event, id AgreementID) (*record, error) {
+func (b *Book) record(e trust.Event, id ID) (*record, error) {
 	r, ok := b.recs[id]
 	if !ok {
 		return nil, refuse(e.Type, trust.ErrNotFound, "agreement %s is not in the book", id)
@@ -613,7 +614,7 @@ func (b *Book) checkTransparencyDates(e trust.Event, v Agreement, at time.Time, 
 			return refuse(e.Type, nil, "transparency term %q has review date %s, which has passed: amend it with a new review date", t.Title, t.ReviewOn)
 		}
 		if field != "" && t.ReviewOn > limit {
-			return trust.InvalidIn(pkg, fmt.Sprintf("%s.terms.%d.review_on", field, i),
+			return check.Invalid(pkg, fmt.Sprintf("%s.terms.%d.review_on", field, i),
 				"is %s; a transparency term is reviewed within %d days (by %s)", t.ReviewOn, MaxTransparencyReviewDays, limit)
 		}
 	}
@@ -624,7 +625,7 @@ func (b *Book) checkTransparencyDates(e trust.Event, v Agreement, at time.Time, 
 func checkKinds(r *record, v Agreement) error {
 	for i, t := range v.Terms {
 		if old, ok := r.hasTerm(t.ID); ok && old.Kind != t.Kind {
-			return trust.InvalidIn(pkg, fmt.Sprintf("data.agreement.terms.%d.kind", i),
+			return check.Invalid(pkg, fmt.Sprintf("data.agreement.terms.%d.kind", i),
 				"term %s was a %s term; a different kind of commitment needs a new term ID", t.ID, old.Kind)
 		}
 	}
@@ -675,7 +676,7 @@ func (b *Book) decideProposed(e trust.Event, d *Proposed) (func(), error) {
 		return nil, err
 	}
 	if err := d.Agreement.ValidateIn(b.rel); err != nil {
-		return nil, trust.Prefix("data.agreement", err)
+		return nil, check.Prefix("data.agreement", err)
 	}
 	if _, dup := b.recs[d.Agreement.ID]; dup {
 		return nil, refuse(e.Type, trust.ErrConflict, "agreement %s is already in the book", d.Agreement.ID)
@@ -714,7 +715,7 @@ func (b *Book) decideSigned(e trust.Event, d *Signed) (func(), error) {
 	need := consentsNeeded(v, d.Partner)
 	for i, id := range d.ConsentsTo {
 		if !slices.Contains(need, id) {
-			return nil, trust.InvalidIn(pkg, fmt.Sprintf("data.consents_to.%d", i),
+			return nil, check.Invalid(pkg, fmt.Sprintf("data.consents_to.%d", i),
 				"%s is not a transparency term of version %d in which %s gives access", id, d.Version, d.Partner)
 		}
 	}
@@ -855,7 +856,7 @@ func (b *Book) decideAmended(e trust.Event, d *Amended) (func(), error) {
 		return nil, refuse(e.Type, trust.ErrConflict, "the next version of agreement %s is %d, not %d", r.id, want, d.Agreement.Version)
 	}
 	if err := d.Agreement.ValidateIn(b.rel); err != nil {
-		return nil, trust.Prefix("data.agreement", err)
+		return nil, check.Prefix("data.agreement", err)
 	}
 	if err := checkKinds(r, d.Agreement); err != nil {
 		return nil, err
@@ -864,7 +865,7 @@ func (b *Book) decideAmended(e trust.Event, d *Amended) (func(), error) {
 		return nil, err
 	}
 	if len(Diff(r.versions[len(r.versions)-1], d.Agreement)) == 0 {
-		return nil, trust.InvalidIn(pkg, "data.agreement", "is the same as version %d apart from its change note", len(r.versions))
+		return nil, check.Invalid(pkg, "data.agreement", "is the same as version %d apart from its change note", len(r.versions))
 	}
 	return func() {
 		if r.pending != 0 {
@@ -906,7 +907,7 @@ func (b *Book) decideRetired(e trust.Event, d *Retired) (func(), error) {
 
 // partnerRecord checks that the event is written by partner p (in the given
 // role) and finds the agreement.
-func (b *Book) partnerRecord(e trust.Event, p trust.PartnerID, role string, id AgreementID) (*record, error) {
+func (b *Book) partnerRecord(e trust.Event, p trust.PartnerID, role string, id ID) (*record, error) {
 	if err := actorIs(e, p, role); err != nil {
 		return nil, err
 	}
@@ -915,7 +916,7 @@ func (b *Book) partnerRecord(e trust.Event, p trust.PartnerID, role string, id A
 
 // partnerTerm checks that the event is written by partner p (in the given
 // role) and finds the agreement and one of its terms.
-func (b *Book) partnerTerm(e trust.Event, p trust.PartnerID, role string, id AgreementID, tid TermID) (*record, Term, error) {
+func (b *Book) partnerTerm(e trust.Event, p trust.PartnerID, role string, id ID, tid TermID) (*record, Term, error) {
 	r, err := b.partnerRecord(e, p, role, id)
 	if err != nil {
 		return nil, Term{}, err
@@ -978,7 +979,7 @@ func (b *Book) decideLapsed(e trust.Event, d *Lapsed) (func(), error) {
 		return nil, refuse(e.Type, trust.ErrConflict, "transparency term %q is no longer in force", t.Title)
 	}
 	if t.ReviewOn != d.ReviewOn {
-		return nil, trust.InvalidIn(pkg, "data.review_on", "is %s; the term's review date is %s", d.ReviewOn, t.ReviewOn)
+		return nil, check.Invalid(pkg, "data.review_on", "is %s; the term's review date is %s", d.ReviewOn, t.ReviewOn)
 	}
 	sunset, _ := t.sunset(b.Location())
 	if e.Time.Before(sunset) {
@@ -1001,7 +1002,7 @@ func (b *Book) occurrenceAt(r *record, tid TermID, t time.Time) (Occurrence, boo
 	return Occurrence{}, false
 }
 
-func (b *Book) scheduledTerm(e trust.Event, id AgreementID, tid TermID) (*record, Term, error) {
+func (b *Book) scheduledTerm(e trust.Event, id ID, tid TermID) (*record, Term, error) {
 	r, err := b.record(e, id)
 	if err != nil {
 		return nil, Term{}, err
@@ -1016,7 +1017,7 @@ func (b *Book) scheduledTerm(e trust.Event, id AgreementID, tid TermID) (*record
 	return r, t, nil
 }
 
-func (b *Book) decideReport(e trust.Event, id AgreementID, tid TermID, at time.Time, p *trust.PartnerID, o outcome) (func(), error) {
+func (b *Book) decideReport(e trust.Event, id ID, tid TermID, at time.Time, p *trust.PartnerID, o outcome) (func(), error) {
 	if o.kind == OutcomeMissed {
 		if err := systemOrPartner(e, p); err != nil {
 			return nil, err
@@ -1048,7 +1049,7 @@ func (b *Book) decideReport(e trust.Event, id AgreementID, tid TermID, at time.T
 			return nil, refuse(e.Type, nil, "term %q has no grace window; plan a move with %s instead", occ.Title, TypeOccurrenceMoved)
 		}
 		if o.heldAt.Before(occ.Start.Add(-grace)) || o.heldAt.After(occ.Start.Add(grace)) {
-			return nil, trust.InvalidIn(pkg, "data.held_at", "is outside the grace window of %s either side of %s", grace, occ.Start.Format(time.RFC3339))
+			return nil, check.Invalid(pkg, "data.held_at", "is outside the grace window of %s either side of %s", grace, occ.Start.Format(time.RFC3339))
 		}
 		if e.Time.Before(o.heldAt) {
 			return nil, refuse(e.Type, nil, "an occurrence held at %s cannot be reported before then", o.heldAt.Format(time.RFC3339))
@@ -1083,7 +1084,7 @@ func (b *Book) decideReport(e trust.Event, id AgreementID, tid TermID, at time.T
 
 // planned checks what skips and moves share: a partner plans an exception to
 // an occurrence in force that has not started and has no report.
-func (b *Book) planned(e trust.Event, id AgreementID, tid TermID, at time.Time, p trust.PartnerID) (*record, Occurrence, error) {
+func (b *Book) planned(e trust.Event, id ID, tid TermID, at time.Time, p trust.PartnerID) (*record, Occurrence, error) {
 	if err := actorIs(e, p, "planning partner"); err != nil {
 		return nil, Occurrence{}, err
 	}
@@ -1118,10 +1119,10 @@ func (b *Book) decideMoved(e trust.Event, d *OccurrenceMoved) (func(), error) {
 		return nil, err
 	}
 	if d.To.Before(e.Time) {
-		return nil, trust.InvalidIn(pkg, "data.to", "is in the past; a move plans ahead")
+		return nil, check.Invalid(pkg, "data.to", "is in the past; a move plans ahead")
 	}
 	if !b.InForce(d.Agreement, d.Term, d.To) {
-		return nil, trust.InvalidIn(pkg, "data.to", "is a time when the term is not in force")
+		return nil, check.Invalid(pkg, "data.to", "is a time when the term is not in force")
 	}
 	if _, clash := b.occurrenceAt(r, d.Term, d.To); clash {
 		return nil, refuse(e.Type, trust.ErrConflict, "the term already has an occurrence at %s", d.To.UTC().Format(time.RFC3339))
@@ -1151,7 +1152,7 @@ func (b *Book) decideBroken(e trust.Event, d *TermBroken) (func(), error) {
 		return nil, refuse(e.Type, nil, "term %q is scheduled; report its occurrences as missed instead", t.Title)
 	}
 	if d.OccurredAt.After(e.Time) {
-		return nil, trust.InvalidIn(pkg, "data.occurred_at", "is after the report")
+		return nil, check.Invalid(pkg, "data.occurred_at", "is after the report")
 	}
 	if !b.InForce(d.Agreement, d.Term, d.OccurredAt) {
 		return nil, refuse(e.Type, nil, "term %q was not in force at %s", t.Title, d.OccurredAt.UTC().Format(time.RFC3339))

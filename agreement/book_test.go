@@ -198,7 +198,7 @@ func TestRefusedEventsChangeNothing(t *testing.T) {
 			}, actor: func(x setup) trust.Actor { return as(x.f.b) }, want: []error{trust.ErrInvalidTransition}},
 		{name: "unknown agreement", reason: "evidence names an agreement in the book",
 			setup: active, payload: func(x setup) trust.Payload {
-				return &agreement.Retired{Agreement: agreement.AgreementID{1, 2, 3}, Partner: x.f.a, Reason: "?"}
+				return &agreement.Retired{Agreement: agreement.ID{1, 2, 3}, Partner: x.f.a, Reason: "?"}
 			}, actor: func(x setup) trust.Actor { return as(x.f.a) }, want: []error{trust.ErrNotFound}},
 		{name: "kept before it starts", reason: "an occurrence is reported once it has started",
 			setup: active, payload: func(x setup) trust.Payload {

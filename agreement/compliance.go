@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -136,7 +137,7 @@ type TermCompliance struct {
 // never folds them into one score.
 type AgreementCompliance struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Title is its title in the latest version in force in the window.
 	Title string `json:"title"`
 	// Status is its status now, in the Book.
@@ -165,7 +166,7 @@ type Compliance struct {
 }
 
 // Term returns the compliance of one term.
-func (c Compliance) Term(id AgreementID, term TermID) (TermCompliance, bool) {
+func (c Compliance) Term(id ID, term TermID) (TermCompliance, bool) {
 	for _, a := range c.Agreements {
 		if a.Agreement != id {
 			continue
@@ -198,10 +199,10 @@ const sunsetWarning = 7 * 24 * time.Hour
 // standing ones, and the terms that need a conversation.
 func (b *Book) Compliance(from, to time.Time) (Compliance, error) {
 	if from.IsZero() {
-		return Compliance{}, trust.InvalidIn(pkg, "from", "is required")
+		return Compliance{}, check.Invalid(pkg, "from", "is required")
 	}
 	if !to.After(from) {
-		return Compliance{}, trust.InvalidIn(pkg, "to", "must be after from")
+		return Compliance{}, check.Invalid(pkg, "to", "must be after from")
 	}
 	out := Compliance{From: from.UTC(), To: to.UTC(), TimeZone: b.rel.TimeZone, Agreements: []AgreementCompliance{}}
 	for _, id := range b.order {

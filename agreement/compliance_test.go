@@ -10,12 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/trust"
 )
 
 // dailyEvidence activates a daily 21:30 connection on 2025-01-01 in London
 // and reports each of the first n days kept, except the days in missed.
-func dailyEvidence(t testing.TB, n int, missed map[int]bool) (*fixture, agreement.AgreementID, agreement.TermID) {
+func dailyEvidence(t testing.TB, n int, missed map[int]bool) (*fixture, agreement.ID, agreement.TermID) {
 	f := newFixture(t, "Europe/London")
 	id, tid := f.single(agreement.Term{Kind: agreement.DailyConnection, Title: "Six-minute evening talk",
 		Timing: agreement.RecurringTiming("FREQ=DAILY", "2025-01-01", "21:30", 6, 120)}, utc(2025, 1, 1, 8, 0))
@@ -108,11 +109,11 @@ func TestComplianceJSONIsDeterministicAndValid(t *testing.T) {
 	b2, err := json.Marshal(c2)
 	require.NoError(t, err)
 	assert.Equal(t, string(b1), string(b2), "same events, same bytes")
-	require.NoError(t, f.validator().Validate(trust.SchemaID("agreement", "compliance", "1.0"), b1))
+	require.NoError(t, f.validator().Validate(schemafile.ID("agreement", "compliance", "1.0"), b1))
 	for _, o := range f.book.Next(utc(2025, 1, 21, 0, 0), 3) {
 		b, err := json.Marshal(o)
 		require.NoError(t, err)
-		require.NoError(t, f.validator().Validate(trust.SchemaID("agreement", "occurrence", "1.0"), b))
+		require.NoError(t, f.validator().Validate(schemafile.ID("agreement", "occurrence", "1.0"), b))
 	}
 
 	_, err = f.book.Compliance(utc(2025, 1, 2, 0, 0), utc(2025, 1, 1, 0, 0))

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -34,7 +35,7 @@ func NewDraft(rel trust.Relationship, ids trust.IDSource, now time.Time, title, 
 // version, with a note saying what changes and why.
 func AmendDraft(rec Record, rel trust.Relationship, ids trust.IDSource, now time.Time, changeNote string) (*Draft, error) {
 	if len(rec.Versions) == 0 {
-		return nil, trust.InvalidIn(pkg, "versions", "the record has no version to amend")
+		return nil, check.Invalid(pkg, "versions", "the record has no version to amend")
 	}
 	if _, err := rel.Location(); err != nil {
 		return nil, err
@@ -74,7 +75,7 @@ func (d *Draft) Add(t Term) (TermID, error) {
 func (d *Draft) Replace(t Term) error {
 	i := slices.IndexFunc(d.a.Terms, func(x Term) bool { return x.ID == t.ID })
 	if i < 0 {
-		return trust.InvalidIn(pkg, "id", "the draft has no term %s", t.ID)
+		return check.Invalid(pkg, "id", "the draft has no term %s", t.ID)
 	}
 	if err := d.prepare(&t); err != nil {
 		return err
@@ -87,7 +88,7 @@ func (d *Draft) Replace(t Term) error {
 func (d *Draft) Remove(id TermID) error {
 	i := slices.IndexFunc(d.a.Terms, func(x Term) bool { return x.ID == id })
 	if i < 0 {
-		return trust.InvalidIn(pkg, "id", "the draft has no term %s", id)
+		return check.Invalid(pkg, "id", "the draft has no term %s", id)
 	}
 	d.a.Terms = slices.Delete(d.a.Terms, i, i+1)
 	return nil

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -81,7 +83,7 @@ var eventTypes = []struct {
 func init() {
 	for _, t := range eventTypes {
 		trust.MustRegisterEventType(trust.EventSpec{Type: t.typ, New: t.new,
-			Schema: trust.SchemaID(pkg, t.schema, "1.0"), Visibilities: []trust.Visibility{trust.Shared}})
+			Schema: schemafile.ID(pkg, t.schema, "1.0"), Visibilities: []trust.Visibility{trust.Shared}})
 	}
 }
 
@@ -112,12 +114,12 @@ func (p Proposed) EventSubject() string { return p.Agreement.ID.String() }
 // Validate checks the fields.
 func (p Proposed) Validate() error {
 	if p.ProposedBy.IsZero() {
-		return trust.InvalidIn(pkg, "proposed_by", "is required")
+		return check.Invalid(pkg, "proposed_by", "is required")
 	}
 	if p.Agreement.Version != 1 {
-		return trust.InvalidIn(pkg, "agreement.version", "a new agreement starts at version 1; later versions are amendments")
+		return check.Invalid(pkg, "agreement.version", "a new agreement starts at version 1; later versions are amendments")
 	}
-	return trust.Prefix("agreement", p.Agreement.Validate())
+	return check.Prefix("agreement", p.Agreement.Validate())
 }
 
 var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
@@ -127,7 +129,7 @@ var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 // explicit consent to each, listed in ConsentsTo.
 type Signed struct {
 	// Agreement is the agreement signed.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Version is the version signed; it must be the one awaiting signatures.
 	Version int `json:"version"`
 	// Digest is the version's [Agreement.Digest]: the partner signs exactly that text.
@@ -149,13 +151,13 @@ func (s Signed) EventSubject() string { return s.Agreement.String() }
 func (s Signed) Validate() error {
 	switch {
 	case s.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case s.Version < 1:
-		return trust.InvalidIn(pkg, "version", "must be at least 1")
+		return check.Invalid(pkg, "version", "must be at least 1")
 	case !digestRE.MatchString(s.Digest):
-		return trust.InvalidIn(pkg, "digest", "must be \"sha256:\" and 64 lower-case hex digits")
+		return check.Invalid(pkg, "digest", "must be \"sha256:\" and 64 lower-case hex digits")
 	case s.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return uniqueTerms("consents_to", s.ConsentsTo)
 }
@@ -176,7 +178,7 @@ type Signature struct {
 // partners have signed that version; [Book.Activation] builds it.
 type Activated struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Version is the version coming into force.
 	Version int `json:"version"`
 	// Digest is the version's digest.
@@ -195,30 +197,30 @@ func (a Activated) EventSubject() string { return a.Agreement.String() }
 func (a Activated) Validate() error {
 	switch {
 	case a.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case a.Version < 1:
-		return trust.InvalidIn(pkg, "version", "must be at least 1")
+		return check.Invalid(pkg, "version", "must be at least 1")
 	case !digestRE.MatchString(a.Digest):
-		return trust.InvalidIn(pkg, "digest", "must be \"sha256:\" and 64 lower-case hex digits")
+		return check.Invalid(pkg, "digest", "must be \"sha256:\" and 64 lower-case hex digits")
 	case len(a.Signatures) != 2:
-		return trust.InvalidIn(pkg, "signatures", "an agreement is binding with both partners' signatures")
+		return check.Invalid(pkg, "signatures", "an agreement is binding with both partners' signatures")
 	}
 	for i, s := range a.Signatures {
 		at := "signatures." + strconv.Itoa(i)
 		switch {
 		case s.Partner.IsZero():
-			return trust.InvalidIn(pkg, at+".partner", "is required")
+			return check.Invalid(pkg, at+".partner", "is required")
 		case s.Version != a.Version:
-			return trust.InvalidIn(pkg, at+".version", "is %d, not the version activated (%d)", s.Version, a.Version)
+			return check.Invalid(pkg, at+".version", "is %d, not the version activated (%d)", s.Version, a.Version)
 		case s.SignedAt.IsZero():
-			return trust.InvalidIn(pkg, at+".signed_at", "is required")
+			return check.Invalid(pkg, at+".signed_at", "is required")
 		}
 		if err := uniqueTerms(at+".consents_to", s.ConsentsTo); err != nil {
 			return err
 		}
 	}
 	if a.Signatures[0].Partner == a.Signatures[1].Partner {
-		return trust.InvalidIn(pkg, "signatures.1.partner", "the same partner cannot sign twice")
+		return check.Invalid(pkg, "signatures.1.partner", "the same partner cannot sign twice")
 	}
 	return nil
 }
@@ -228,7 +230,7 @@ func (a Activated) Validate() error {
 // [ReviewClosed] or a retirement.
 type ReviewStarted struct {
 	// Agreement is the agreement reviewed.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Partner is who asked for the review; empty when the system opens one on a review date.
 	Partner *trust.PartnerID `json:"partner,omitempty"`
 	// Reason says what the couple wants to look at.
@@ -247,9 +249,9 @@ func (r ReviewStarted) EventSubject() string { return r.Agreement.String() }
 func (r ReviewStarted) Validate() error {
 	switch {
 	case r.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case r.Partner != nil && r.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is not a valid partner ID")
+		return check.Invalid(pkg, "partner", "is not a valid partner ID")
 	}
 	return firstErr(text("reason", r.Reason, 1, 2000), uniqueTerms("terms", r.Terms))
 }
@@ -258,7 +260,7 @@ func (r ReviewStarted) Validate() error {
 // amendment still awaiting signatures is withdrawn (it stays in the history).
 type ReviewClosed struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Partner is who closes the review; they write the event.
 	Partner trust.PartnerID `json:"partner"`
 	// Note records what the couple concluded.
@@ -275,9 +277,9 @@ func (r ReviewClosed) EventSubject() string { return r.Agreement.String() }
 func (r ReviewClosed) Validate() error {
 	switch {
 	case r.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case r.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return text("note", r.Note, 0, 2000)
 }
@@ -301,19 +303,19 @@ func (a Amended) EventSubject() string { return a.Agreement.ID.String() }
 // Validate checks the fields.
 func (a Amended) Validate() error {
 	if a.AmendedBy.IsZero() {
-		return trust.InvalidIn(pkg, "amended_by", "is required")
+		return check.Invalid(pkg, "amended_by", "is required")
 	}
 	if a.Agreement.Version < 2 {
-		return trust.InvalidIn(pkg, "agreement.version", "an amendment is version 2 or later")
+		return check.Invalid(pkg, "agreement.version", "an amendment is version 2 or later")
 	}
-	return trust.Prefix("agreement", a.Agreement.Validate())
+	return check.Prefix("agreement", a.Agreement.Validate())
 }
 
 // Retired ends an agreement. Either partner may retire it: nobody is held to
 // an agreement they no longer give.
 type Retired struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Partner is who retires it; they write the event.
 	Partner trust.PartnerID `json:"partner"`
 	// Reason says why.
@@ -330,9 +332,9 @@ func (r Retired) EventSubject() string { return r.Agreement.String() }
 func (r Retired) Validate() error {
 	switch {
 	case r.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case r.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return text("reason", r.Reason, 1, 2000)
 }
@@ -344,7 +346,7 @@ func (r Retired) Validate() error {
 // can only come back with fresh signatures from both.
 type TransparencyRevoked struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the transparency term revoked.
 	Term TermID `json:"term"`
 	// Partner is who revokes; they write the event.
@@ -371,7 +373,7 @@ func (r TransparencyRevoked) Validate() error {
 // lists the lapses due; the engine appends them as the system.
 type Lapsed struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the transparency term that lapsed.
 	Term TermID `json:"term"`
 	// Version is the version in force whose review date passed.
@@ -390,43 +392,43 @@ func (l Lapsed) EventSubject() string { return l.Agreement.String() }
 func (l Lapsed) Validate() error {
 	switch {
 	case l.Agreement.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case l.Term.IsZero():
-		return trust.InvalidIn(pkg, "term", "is required")
+		return check.Invalid(pkg, "term", "is required")
 	case l.Version < 1:
-		return trust.InvalidIn(pkg, "version", "must be at least 1")
+		return check.Invalid(pkg, "version", "must be at least 1")
 	}
 	if _, err := parseDate(l.ReviewOn); err != nil {
-		return trust.InvalidIn(pkg, "review_on", "%q is not a date such as \"2025-04-01\"", l.ReviewOn)
+		return check.Invalid(pkg, "review_on", "%q is not a date such as \"2025-04-01\"", l.ReviewOn)
 	}
 	return nil
 }
 
 // termRef checks what every event a partner writes about a term names: the
 // agreement, the term and the partner.
-func termRef(a AgreementID, t TermID, p trust.PartnerID) error {
+func termRef(a ID, t TermID, p trust.PartnerID) error {
 	switch {
 	case a.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case t.IsZero():
-		return trust.InvalidIn(pkg, "term", "is required")
+		return check.Invalid(pkg, "term", "is required")
 	case p.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return nil
 }
 
 // checkRef checks the part every occurrence event shares.
-func checkRef(a AgreementID, t TermID, occ time.Time) error {
+func checkRef(a ID, t TermID, occ time.Time) error {
 	switch {
 	case a.IsZero():
-		return trust.InvalidIn(pkg, "agreement", "is required")
+		return check.Invalid(pkg, "agreement", "is required")
 	case t.IsZero():
-		return trust.InvalidIn(pkg, "term", "is required")
+		return check.Invalid(pkg, "term", "is required")
 	case occ.IsZero():
-		return trust.InvalidIn(pkg, "occurrence", "is required")
+		return check.Invalid(pkg, "occurrence", "is required")
 	case occ.Nanosecond() != 0 || occ.Second() != 0:
-		return trust.InvalidIn(pkg, "occurrence", "must be an occurrence start, which falls on a whole minute")
+		return check.Invalid(pkg, "occurrence", "must be an occurrence start, which falls on a whole minute")
 	}
 	return nil
 }
@@ -434,7 +436,7 @@ func checkRef(a AgreementID, t TermID, occ time.Time) error {
 // OccurrenceKept is evidence that an occurrence took place as planned.
 type OccurrenceKept struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the scheduled term.
 	Term TermID `json:"term"`
 	// Occurrence is the occurrence's start in UTC, as the schedule lists it.
@@ -457,7 +459,7 @@ func (o OccurrenceKept) Validate() error {
 		return err
 	}
 	if o.Partner.IsZero() {
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return text("note", o.Note, 0, 2000)
 }
@@ -466,7 +468,7 @@ func (o OccurrenceKept) Validate() error {
 // partner reports it, or the system after the grace window ends with no report.
 type OccurrenceMissed struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the scheduled term.
 	Term TermID `json:"term"`
 	// Occurrence is the occurrence's start in UTC.
@@ -489,7 +491,7 @@ func (o OccurrenceMissed) Validate() error {
 		return err
 	}
 	if o.Partner != nil && o.Partner.IsZero() {
-		return trust.InvalidIn(pkg, "partner", "is not a valid partner ID")
+		return check.Invalid(pkg, "partner", "is not a valid partner ID")
 	}
 	return text("note", o.Note, 0, 2000)
 }
@@ -498,7 +500,7 @@ func (o OccurrenceMissed) Validate() error {
 // time within its grace window. It counts as kept, and is counted apart.
 type OccurrenceRescheduled struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the scheduled term.
 	Term TermID `json:"term"`
 	// Occurrence is the scheduled start in UTC.
@@ -524,11 +526,11 @@ func (o OccurrenceRescheduled) Validate() error {
 	}
 	switch {
 	case o.HeldAt.IsZero():
-		return trust.InvalidIn(pkg, "held_at", "is required")
+		return check.Invalid(pkg, "held_at", "is required")
 	case o.HeldAt.Equal(o.Occurrence):
-		return trust.InvalidIn(pkg, "held_at", "is the scheduled time: report it as kept")
+		return check.Invalid(pkg, "held_at", "is the scheduled time: report it as kept")
 	case o.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return text("note", o.Note, 0, 2000)
 }
@@ -538,7 +540,7 @@ func (o OccurrenceRescheduled) Validate() error {
 // due nor missed, and leaves the commitment strength unchanged.
 type OccurrenceSkipped struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the scheduled term.
 	Term TermID `json:"term"`
 	// Occurrence is the start, in UTC, of the occurrence skipped.
@@ -561,7 +563,7 @@ func (o OccurrenceSkipped) Validate() error {
 		return err
 	}
 	if o.Partner.IsZero() {
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return text("reason", o.Reason, 0, 2000)
 }
@@ -570,7 +572,7 @@ func (o OccurrenceSkipped) Validate() error {
 // original and an RDATE for the new start) without changing the rule.
 type OccurrenceMoved struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the scheduled term.
 	Term TermID `json:"term"`
 	// Occurrence is the original start in UTC.
@@ -596,13 +598,13 @@ func (o OccurrenceMoved) Validate() error {
 	}
 	switch {
 	case o.To.IsZero():
-		return trust.InvalidIn(pkg, "to", "is required")
+		return check.Invalid(pkg, "to", "is required")
 	case o.To.Nanosecond() != 0 || o.To.Second() != 0:
-		return trust.InvalidIn(pkg, "to", "must fall on a whole minute")
+		return check.Invalid(pkg, "to", "must fall on a whole minute")
 	case o.To.Equal(o.Occurrence):
-		return trust.InvalidIn(pkg, "to", "is the time it already has")
+		return check.Invalid(pkg, "to", "is the time it already has")
 	case o.Partner.IsZero():
-		return trust.InvalidIn(pkg, "partner", "is required")
+		return check.Invalid(pkg, "partner", "is required")
 	}
 	return text("reason", o.Reason, 0, 2000)
 }
@@ -612,7 +614,7 @@ func (o OccurrenceMoved) Validate() error {
 // apart, because owning it is part of the repair.
 type TermBroken struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the standing term.
 	Term TermID `json:"term"`
 	// Partner is who reports it; they write the event.
@@ -635,7 +637,7 @@ func (b TermBroken) Validate() error {
 		return err
 	}
 	if b.OccurredAt.IsZero() {
-		return trust.InvalidIn(pkg, "occurred_at", "is required")
+		return check.Invalid(pkg, "occurred_at", "is required")
 	}
 	return text("note", b.Note, 0, 2000)
 }
@@ -645,7 +647,7 @@ func (b TermBroken) Validate() error {
 // not a failure; the change itself is an [Amended] version.
 type TermRenegotiated struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Term is the term.
 	Term TermID `json:"term"`
 	// Partner is who records it; they write the event.
@@ -670,15 +672,15 @@ func (r TermRenegotiated) Validate() error {
 
 func uniqueTerms(field string, ids []TermID) error {
 	if len(ids) > MaxTerms {
-		return trust.InvalidIn(pkg, field, "lists more than %d terms", MaxTerms)
+		return check.Invalid(pkg, field, "lists more than %d terms", MaxTerms)
 	}
 	seen := map[TermID]bool{}
 	for i, id := range ids {
 		if id.IsZero() {
-			return trust.InvalidIn(pkg, field+"."+strconv.Itoa(i), "is required")
+			return check.Invalid(pkg, field+"."+strconv.Itoa(i), "is required")
 		}
 		if seen[id] {
-			return trust.InvalidIn(pkg, field+"."+strconv.Itoa(i), "%s is listed twice", id)
+			return check.Invalid(pkg, field+"."+strconv.Itoa(i), "%s is listed twice", id)
 		}
 		seen[id] = true
 	}

@@ -35,7 +35,7 @@ func (s *stream) append(p trust.Payload, actor trust.Actor, at time.Time) error 
 
 // signedAgreement drafts, proposes, signs and activates the examples'
 // agreement: a Sunday check-in and a Friday date night.
-func signedAgreement() (*stream, agreement.AgreementID, agreement.TermID, agreement.TermID) {
+func signedAgreement() (*stream, agreement.ID, agreement.TermID, agreement.TermID) {
 	rel := exampleCouple()
 	s := &stream{rel: rel, ids: trust.SeededIDs(1), book: agreement.NewBook(rel)}
 	sam, robin := rel.Partners[0].ID, rel.Partners[1].ID

@@ -52,7 +52,7 @@ func FuzzParseAgreement(f *testing.F) {
 	f.Add([]byte(`{"version":"1"}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		a, err := agreement.ParseAgreement(b)
+		a, err := agreement.Parse(b)
 		if err != nil {
 			var ve *trust.ValidationError
 			require.True(t, errors.As(err, &ve), "%v", err)
@@ -61,7 +61,7 @@ func FuzzParseAgreement(f *testing.F) {
 		}
 		out, err := json.Marshal(a)
 		require.NoError(t, err)
-		again, err := agreement.ParseAgreement(out)
+		again, err := agreement.Parse(out)
 		require.NoError(t, err)
 		require.Equal(t, a.Digest(), again.Digest(), "a valid agreement round-trips")
 	})

@@ -121,7 +121,7 @@ func (f *fixture) activateNew(a agreement.Agreement, at time.Time) {
 	f.signBothAndActivate(a.ID, at.Add(time.Hour))
 }
 
-func (f *fixture) signBothAndActivate(id agreement.AgreementID, at time.Time) {
+func (f *fixture) signBothAndActivate(id agreement.ID, at time.Time) {
 	f.t.Helper()
 	for i, p := range []trust.PartnerID{f.a, f.b} {
 		s, err := f.book.SignatureFor(id, p)
@@ -138,7 +138,7 @@ func utc(y int, m time.Month, d, h, min int) time.Time {
 }
 
 // single proposes and activates, at `at`, an agreement with one term.
-func (f *fixture) single(t agreement.Term, at time.Time) (agreement.AgreementID, agreement.TermID) {
+func (f *fixture) single(t agreement.Term, at time.Time) (agreement.ID, agreement.TermID) {
 	f.t.Helper()
 	d, err := agreement.NewDraft(f.rel, f.ids, at, "One thing", "A single commitment for the test.")
 	require.NoError(f.t, err)

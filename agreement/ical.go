@@ -30,7 +30,7 @@ const icalHorizonYears = 10
 // per term and SEQUENCE follows the version, so re-importing after an
 // amendment updates the events. now is the DTSTAMP; the same Book and now
 // give the same bytes.
-func (b *Book) ICalendar(id AgreementID, now time.Time, kinds ...TermKind) ([]byte, error) {
+func (b *Book) ICalendar(id ID, now time.Time, kinds ...TermKind) ([]byte, error) {
 	r, ok := b.recs[id]
 	if !ok {
 		return nil, fmt.Errorf("agreement: calendar: agreement %s: %w", id, trust.ErrNotFound)

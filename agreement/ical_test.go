@@ -117,6 +117,6 @@ func TestICalendarOfAnAgreementNotInForce(t *testing.T) {
 	f.apply(&agreement.Proposed{Agreement: s.agreement, ProposedBy: f.a}, as(f.a), utc(2025, 3, 1, 10, 0))
 	_, err := f.book.ICalendar(s.agreement.ID, utc(2025, 3, 2, 0, 0))
 	assert.ErrorIs(t, err, agreement.ErrNotInForce)
-	_, err = f.book.ICalendar(agreement.AgreementID{1}, utc(2025, 3, 2, 0, 0))
+	_, err = f.book.ICalendar(agreement.ID{1}, utc(2025, 3, 2, 0, 0))
 	assert.ErrorIs(t, err, trust.ErrNotFound)
 }

@@ -28,7 +28,7 @@ func (Outcome) Values() []string { return []string{"kept", "rescheduled", "misse
 // Occurrence is one scheduled instance of a term.
 type Occurrence struct {
 	// Agreement is the agreement.
-	Agreement AgreementID `json:"agreement"`
+	Agreement ID `json:"agreement"`
 	// Version is the version in force at the occurrence.
 	Version int `json:"version"`
 	// Term is the term.
@@ -193,7 +193,7 @@ func (b *Book) Occurrences(from, to time.Time) []Occurrence {
 
 // TermOccurrences returns the occurrences of one term in [from, to), as
 // [Book.Occurrences] does.
-func (b *Book) TermOccurrences(id AgreementID, term TermID, from, to time.Time) []Occurrence {
+func (b *Book) TermOccurrences(id ID, term TermID, from, to time.Time) []Occurrence {
 	r, ok := b.recs[id]
 	if !ok {
 		return nil
@@ -241,7 +241,7 @@ func (b *Book) Next(from time.Time, n int) []Occurrence {
 }
 
 // NextOf returns the first occurrence of one term that starts at or after from.
-func (b *Book) NextOf(id AgreementID, term TermID, from time.Time) (Occurrence, bool) {
+func (b *Book) NextOf(id ID, term TermID, from time.Time) (Occurrence, bool) {
 	for _, h := range nextHorizons {
 		if out := b.TermOccurrences(id, term, from, from.Add(h)); len(out) > 0 {
 			return out[0], true

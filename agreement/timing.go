@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/teambition/rrule-go"
-
-	"github.com/mendkit/mend/trust"
 )
 
 // TimingKind says how a term is placed in time.
@@ -91,37 +90,37 @@ func (t Timing) Validate() error {
 	case Standing:
 		switch {
 		case t.RRule != "":
-			return trust.InvalidIn(pkg, "rrule", "a standing term has no recurrence")
+			return check.Invalid(pkg, "rrule", "a standing term has no recurrence")
 		case t.StartsOn != "" || t.LocalTime != "":
-			return trust.InvalidIn(pkg, "starts_on", "a standing term holds while its agreement is in force and has no start date or time")
+			return check.Invalid(pkg, "starts_on", "a standing term holds while its agreement is in force and has no start date or time")
 		case t.DurationMinutes != 0 || t.GraceMinutes != 0:
-			return trust.InvalidIn(pkg, "duration_minutes", "a standing term has no duration or grace")
+			return check.Invalid(pkg, "duration_minutes", "a standing term has no duration or grace")
 		}
 		return nil
 	case Recurring:
 		if t.RRule == "" {
-			return trust.InvalidIn(pkg, "rrule", "is required for a recurring term")
+			return check.Invalid(pkg, "rrule", "is required for a recurring term")
 		}
 	case Once:
 		if t.RRule != "" {
-			return trust.InvalidIn(pkg, "rrule", "a once term has no recurrence; make it recurring or drop the rule")
+			return check.Invalid(pkg, "rrule", "a once term has no recurrence; make it recurring or drop the rule")
 		}
 	default:
-		return trust.InvalidIn(pkg, "kind", "%q is not recurring, once or standing", t.Kind)
+		return check.Invalid(pkg, "kind", "%q is not recurring, once or standing", t.Kind)
 	}
 	d, err := parseDate(t.StartsOn)
 	if err != nil {
-		return trust.InvalidIn(pkg, "starts_on", "%q is not a date such as \"2025-03-07\"", t.StartsOn)
+		return check.Invalid(pkg, "starts_on", "%q is not a date such as \"2025-03-07\"", t.StartsOn)
 	}
 	h, m, err := parseClock(t.LocalTime)
 	if err != nil {
-		return trust.InvalidIn(pkg, "local_time", "%q is not a 24-hour time such as \"19:00\"", t.LocalTime)
+		return check.Invalid(pkg, "local_time", "%q is not a 24-hour time such as \"19:00\"", t.LocalTime)
 	}
 	if t.DurationMinutes < 1 || t.DurationMinutes > MaxDurationMinutes {
-		return trust.InvalidIn(pkg, "duration_minutes", "must be between 1 and %d", MaxDurationMinutes)
+		return check.Invalid(pkg, "duration_minutes", "must be between 1 and %d", MaxDurationMinutes)
 	}
 	if t.GraceMinutes < 0 || t.GraceMinutes > MaxGraceMinutes {
-		return trust.InvalidIn(pkg, "grace_minutes", "must be between 0 and %d", MaxGraceMinutes)
+		return check.Invalid(pkg, "grace_minutes", "must be between 0 and %d", MaxGraceMinutes)
 	}
 	if t.Kind == Recurring {
 		opt, err := ParseRule(t.RRule)
@@ -129,7 +128,7 @@ func (t Timing) Validate() error {
 			return err
 		}
 		if !feasible(opt, time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, time.UTC)) {
-			return trust.InvalidIn(pkg, "rrule", "%q never occurs: no date within 400 years matches every part of it", t.RRule)
+			return check.Invalid(pkg, "rrule", "%q never occurs: no date within 400 years matches every part of it", t.RRule)
 		}
 	}
 	return nil
@@ -146,7 +145,7 @@ func (t Timing) validateIn(loc *time.Location) error {
 		return err
 	}
 	if _, ok := s.first(); !ok {
-		return trust.InvalidIn(pkg, "rrule", "%q has no occurrence on or after starts_on %s: check UNTIL and COUNT", t.RRule, t.StartsOn)
+		return check.Invalid(pkg, "rrule", "%q has no occurrence on or after starts_on %s: check UNTIL and COUNT", t.RRule, t.StartsOn)
 	}
 	return nil
 }
@@ -165,11 +164,11 @@ func (t Timing) DTStart(loc *time.Location) (time.Time, error) {
 func (t Timing) wallStart() (time.Time, error) {
 	d, err := parseDate(t.StartsOn)
 	if err != nil {
-		return time.Time{}, trust.InvalidIn(pkg, "starts_on", "%q is not a date such as \"2025-03-07\"", t.StartsOn)
+		return time.Time{}, check.Invalid(pkg, "starts_on", "%q is not a date such as \"2025-03-07\"", t.StartsOn)
 	}
 	h, m, err := parseClock(t.LocalTime)
 	if err != nil {
-		return time.Time{}, trust.InvalidIn(pkg, "local_time", "%q is not a 24-hour time such as \"19:00\"", t.LocalTime)
+		return time.Time{}, check.Invalid(pkg, "local_time", "%q is not a 24-hour time such as \"19:00\"", t.LocalTime)
 	}
 	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, time.UTC), nil
 }
@@ -226,7 +225,7 @@ var ruleMaxInterval = map[rrule.Frequency]int{rrule.DAILY: 366, rrule.WEEKLY: 53
 // a *trust.ValidationError on the field "rrule".
 func ParseRule(s string) (rrule.ROption, error) {
 	bad := func(format string, args ...any) (rrule.ROption, error) {
-		return rrule.ROption{}, trust.InvalidIn(pkg, "rrule", format, args...)
+		return rrule.ROption{}, check.Invalid(pkg, "rrule", format, args...)
 	}
 	switch {
 	case s == "":
@@ -284,7 +283,7 @@ func NormalizeRule(s string) (string, error) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "RRULE:")
 	opt, err := rrule.StrToROptionInLocation(strings.ToUpper(s), time.UTC)
 	if err != nil {
-		return "", trust.InvalidIn(pkg, "rrule", "%q is not an RFC 5545 recurrence rule: %v", s, err)
+		return "", check.Invalid(pkg, "rrule", "%q is not an RFC 5545 recurrence rule: %v", s, err)
 	}
 	c := opt.RRuleString()
 	if _, err := ParseRule(c); err != nil {
@@ -396,7 +395,7 @@ func newSchedule(t Timing, loc *time.Location) (*schedule, error) {
 	s.until = opt.Until
 	opt.Dtstart, opt.Until = w, time.Time{}
 	if s.rule, err = rrule.NewRRule(opt); err != nil {
-		return nil, trust.InvalidIn(pkg, "rrule", "%v", err)
+		return nil, check.Invalid(pkg, "rrule", "%v", err)
 	}
 	s.freqOpt = opt
 	interval := max(opt.Interval, 1)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mendkit/mend/internal/keys"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -162,7 +164,7 @@ func (p AssignmentProposed) Validate() error {
 	if p.Assignment.IsZero() {
 		return invalid("assignment", "is required")
 	}
-	if !trust.IsKey(p.Exercise) || len(p.Exercise) > 64 {
+	if !keys.Is(p.Exercise) || len(p.Exercise) > 64 {
 		return invalid("exercise", "%q is not an exercise key", p.Exercise)
 	}
 	if err := validParticipants(p.Participants); err != nil {
@@ -421,7 +423,7 @@ func (p StepAnswered) Validate() error {
 	if p.Assignment.IsZero() {
 		return invalid("assignment", "is required")
 	}
-	if !trust.IsKey(p.Step) || len(p.Step) > 64 {
+	if !keys.Is(p.Step) || len(p.Step) > 64 {
 		return invalid("step", "%q is not a step key", p.Step)
 	}
 	if p.Partner.IsZero() {
@@ -433,15 +435,15 @@ func (p StepAnswered) Validate() error {
 func init() {
 	lifecycle := []trust.Visibility{trust.Shared, trust.Private}
 	for _, s := range []trust.EventSpec{
-		{Type: TypeAssignmentProposed, New: func() trust.Payload { return new(AssignmentProposed) }, Schema: trust.SchemaID("exercise", "assignment-proposed", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentScheduled, New: func() trust.Payload { return new(AssignmentScheduled) }, Schema: trust.SchemaID("exercise", "assignment-scheduled", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentStarted, New: func() trust.Payload { return new(AssignmentStarted) }, Schema: trust.SchemaID("exercise", "assignment-started", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentCompleted, New: func() trust.Payload { return new(AssignmentCompleted) }, Schema: trust.SchemaID("exercise", "assignment-completed", "1.0"),
+		{Type: TypeAssignmentProposed, New: func() trust.Payload { return new(AssignmentProposed) }, Schema: schemafile.ID("exercise", "assignment-proposed", "1.0"), Visibilities: lifecycle},
+		{Type: TypeAssignmentScheduled, New: func() trust.Payload { return new(AssignmentScheduled) }, Schema: schemafile.ID("exercise", "assignment-scheduled", "1.0"), Visibilities: lifecycle},
+		{Type: TypeAssignmentStarted, New: func() trust.Payload { return new(AssignmentStarted) }, Schema: schemafile.ID("exercise", "assignment-started", "1.0"), Visibilities: lifecycle},
+		{Type: TypeAssignmentCompleted, New: func() trust.Payload { return new(AssignmentCompleted) }, Schema: schemafile.ID("exercise", "assignment-completed", "1.0"),
 			Visibilities: []trust.Visibility{trust.Shared, trust.Private, trust.Sealed, trust.WithProfessional}},
-		{Type: TypeAssignmentSkipped, New: func() trust.Payload { return new(AssignmentSkipped) }, Schema: trust.SchemaID("exercise", "assignment-skipped", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentSnoozed, New: func() trust.Payload { return new(AssignmentSnoozed) }, Schema: trust.SchemaID("exercise", "assignment-snoozed", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentExpired, New: func() trust.Payload { return new(AssignmentExpired) }, Schema: trust.SchemaID("exercise", "assignment-expired", "1.0"), Visibilities: lifecycle},
-		{Type: TypeStepAnswered, New: func() trust.Payload { return new(StepAnswered) }, Schema: trust.SchemaID("exercise", "step-answered", "1.0"),
+		{Type: TypeAssignmentSkipped, New: func() trust.Payload { return new(AssignmentSkipped) }, Schema: schemafile.ID("exercise", "assignment-skipped", "1.0"), Visibilities: lifecycle},
+		{Type: TypeAssignmentSnoozed, New: func() trust.Payload { return new(AssignmentSnoozed) }, Schema: schemafile.ID("exercise", "assignment-snoozed", "1.0"), Visibilities: lifecycle},
+		{Type: TypeAssignmentExpired, New: func() trust.Payload { return new(AssignmentExpired) }, Schema: schemafile.ID("exercise", "assignment-expired", "1.0"), Visibilities: lifecycle},
+		{Type: TypeStepAnswered, New: func() trust.Payload { return new(StepAnswered) }, Schema: schemafile.ID("exercise", "step-answered", "1.0"),
 			Visibilities: []trust.Visibility{trust.Sealed, trust.Shared, trust.Private, trust.WithProfessional}},
 	} {
 		trust.MustRegisterEventType(s)
@@ -486,7 +488,7 @@ func validWindow(start, end time.Time) error {
 
 // name checks a scheduler name: a lower-case key.
 func name(field, s string) error {
-	if !trust.IsKey(s) || len(s) > 64 {
+	if !keys.Is(s) || len(s) > 64 {
 		return invalid(field, "%q is not a lower-case name such as \"adaptive\"", s)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -46,7 +47,7 @@ type Assignments struct {
 	order      []AssignmentID
 	open       map[AssignmentID]bool
 	byExercise map[string][]AssignmentID
-	history    map[string]*ExerciseHistory
+	history    map[string]*History
 	flags      map[trust.SafetyFlagID]bool
 	paused     bool
 	// closed summarises every closed assignment, ordered by due start (and
@@ -56,7 +57,7 @@ type Assignments struct {
 	closed []AssignmentSummary
 	// histView is the copy of history lent to the engine's snapshots; the
 	// entries that changed are rewritten in place before each snapshot.
-	histView map[string]ExerciseHistory
+	histView map[string]History
 	// histChanged lists the keys changed since histView was brought up to date.
 	histChanged []string
 	// recentBuf and openBuf are the buffers the snapshots' recent list is
@@ -96,13 +97,13 @@ func cloneAssignment(a Assignment) Assignment {
 // exercises against cat ([DefaultCatalogue] when nil).
 func NewAssignments(rel trust.Relationship, cat *Catalogue) (*Assignments, error) {
 	if err := rel.Validate(); err != nil {
-		return nil, trust.Prefix("relationship", err)
+		return nil, check.Prefix("relationship", err)
 	}
 	if cat == nil {
 		cat = DefaultCatalogue()
 	}
 	return &Assignments{rel: rel, cat: cat, byID: map[AssignmentID]*assignmentState{}, open: map[AssignmentID]bool{},
-		byExercise: map[string][]AssignmentID{}, history: map[string]*ExerciseHistory{}, flags: map[trust.SafetyFlagID]bool{}}, nil
+		byExercise: map[string][]AssignmentID{}, history: map[string]*History{}, flags: map[trust.SafetyFlagID]bool{}}, nil
 }
 
 // Catalogue returns the catalogue the fold checks against.
@@ -229,7 +230,7 @@ func byParticipant(e trust.Event, a Assignment, p trust.PartnerID) error {
 func lifecycleVisibility(e trust.Event, solo bool) error {
 	want := LifecycleVisibility(solo)
 	if e.Visibility != want {
-		return trust.InvalidIn("exercise", "visibility", "a %s assignment's %s event must be %s", map[bool]string{true: "solo", false: "joint"}[solo], e.Type, want)
+		return check.Invalid("exercise", "visibility", "a %s assignment's %s event must be %s", map[bool]string{true: "solo", false: "joint"}[solo], e.Type, want)
 	}
 	return nil
 }
@@ -246,7 +247,7 @@ func LifecycleVisibility(solo bool) trust.Visibility {
 
 func sameParticipants(e trust.Event, a Assignment, ps []trust.PartnerID) error {
 	if !slices.Equal(a.Participants, ps) {
-		return trust.InvalidIn("exercise", "data.participants", "do not match the participants of assignment %s", a.ID)
+		return check.Invalid("exercise", "data.participants", "do not match the participants of assignment %s", a.ID)
 	}
 	return nil
 }
@@ -272,7 +273,7 @@ func (f *Assignments) propose(e trust.Event, d *AssignmentProposed) (func(), err
 		}
 	}
 	if ex.Mode.Joint() != (len(d.Participants) == 2) {
-		return nil, trust.InvalidIn("exercise", "data.participants", "exercise %q is %s and needs %d participant(s)", ex.Key, ex.Mode, map[bool]int{true: 2, false: 1}[ex.Mode.Joint()])
+		return nil, check.Invalid("exercise", "data.participants", "exercise %q is %s and needs %d participant(s)", ex.Key, ex.Mode, map[bool]int{true: 2, false: 1}[ex.Mode.Joint()])
 	}
 	if p, ok := e.Actor.Partner(); ok && !slices.Contains(d.Participants, p) {
 		return nil, refuse(e.Type, trust.ErrForbidden, "a partner proposes exercises only for themselves or for both")
@@ -380,18 +381,18 @@ func (f *Assignments) answer(e trust.Event, d *StepAnswered) (func(), error) {
 		return nil, refuse(e.Type, nil, "step %q of %q is spoken, not written", d.Step, ex.Key)
 	case AnswerSealed:
 		if e.Visibility != trust.Sealed || e.SealKey != StepSealKey(s.a.ID, d.Step) {
-			return nil, trust.InvalidIn("exercise", "sealkey", "a sealed step's answer is sealed with the key %q", StepSealKey(s.a.ID, d.Step))
+			return nil, check.Invalid("exercise", "sealkey", "a sealed step's answer is sealed with the key %q", StepSealKey(s.a.ID, d.Step))
 		}
 	case AnswerShared:
 		if e.Visibility != trust.Shared && !s.a.Solo() {
-			return nil, trust.InvalidIn("exercise", "visibility", "step %q is answered in the open: the answer must be shared", d.Step)
+			return nil, check.Invalid("exercise", "visibility", "step %q is answered in the open: the answer must be shared", d.Step)
 		}
 		if s.a.Solo() && e.Visibility != trust.Private && e.Visibility != trust.WithProfessional {
-			return nil, trust.InvalidIn("exercise", "visibility", "a solo answer is private or for a consented professional")
+			return nil, check.Invalid("exercise", "visibility", "a solo answer is private or for a consented professional")
 		}
 	case AnswerPrivate:
 		if e.Visibility != trust.Private && e.Visibility != trust.WithProfessional {
-			return nil, trust.InvalidIn("exercise", "visibility", "step %q keeps answers private (or for a consented professional)", d.Step)
+			return nil, check.Invalid("exercise", "visibility", "step %q keeps answers private (or for a consented professional)", d.Step)
 		}
 	}
 	if slices.Contains(s.answered[d.Step], d.Partner) {
@@ -428,9 +429,9 @@ func (f *Assignments) complete(e trust.Event, d *AssignmentCompleted) (func(), e
 	}
 	switch {
 	case s.a.Solo() && e.Visibility != trust.Private && e.Visibility != trust.WithProfessional:
-		return nil, trust.InvalidIn("exercise", "visibility", "a solo outcome is private or for a consented professional")
+		return nil, check.Invalid("exercise", "visibility", "a solo outcome is private or for a consented professional")
 	case e.Visibility == trust.Sealed && e.SealKey != OutcomeSealKey(s.a.ID):
-		return nil, trust.InvalidIn("exercise", "sealkey", "a sealed outcome is sealed with the key %q", OutcomeSealKey(s.a.ID))
+		return nil, check.Invalid("exercise", "sealkey", "a sealed outcome is sealed with the key %q", OutcomeSealKey(s.a.ID))
 	}
 	if err := f.pausedFor(e, ex); err != nil {
 		return nil, err
@@ -509,10 +510,10 @@ func (f *Assignments) snooze(e trust.Event, d *AssignmentSnoozed) (func(), error
 		return nil, err
 	}
 	if !d.Until.After(e.Time) {
-		return nil, trust.InvalidIn("exercise", "data.until", "must be after the time of the snooze")
+		return nil, check.Invalid("exercise", "data.until", "must be after the time of the snooze")
 	}
 	if d.Until.Sub(e.Time) > 60*24*time.Hour {
-		return nil, trust.InvalidIn("exercise", "data.until", "is more than 60 days away; skip it instead and let the plan adapt")
+		return nil, check.Invalid("exercise", "data.until", "is more than 60 days away; skip it instead and let the plan adapt")
 	}
 	if err := lifecycleVisibility(e, s.a.Solo()); err != nil {
 		return nil, err
@@ -558,13 +559,13 @@ func (f *Assignments) close(s *assignmentState, st Status, at time.Time) {
 	f.closed = slices.Insert(f.closed, pos, sum)
 }
 
-func (f *Assignments) hist(key string) *ExerciseHistory {
+func (f *Assignments) hist(key string) *History {
 	if !slices.Contains(f.histChanged, key) {
 		f.histChanged = append(f.histChanged, key)
 	}
 	h, ok := f.history[key]
 	if !ok {
-		h = &ExerciseHistory{Exercise: key}
+		h = &History{Exercise: key}
 		f.history[key] = h
 	}
 	return h
@@ -645,8 +646,8 @@ func (f *Assignments) ForExercise(key string) []Assignment {
 
 // History returns the summary of every exercise ever proposed, by exercise
 // key. It is what [Snapshot.History] carries.
-func (f *Assignments) History() map[string]ExerciseHistory {
-	out := make(map[string]ExerciseHistory, len(f.history))
+func (f *Assignments) History() map[string]History {
+	out := make(map[string]History, len(f.history))
 	for k, h := range f.history {
 		c := *h
 		c.CompletedBy = slices.Clone(h.CompletedBy)
@@ -658,9 +659,9 @@ func (f *Assignments) History() map[string]ExerciseHistory {
 // sharedHistory is History without the copies, for the engine's
 // snapshots. A snapshot is lent to the scheduler for one call, so the view
 // is kept and only the entries that changed since are rewritten in place.
-func (f *Assignments) sharedHistory() map[string]ExerciseHistory {
+func (f *Assignments) sharedHistory() map[string]History {
 	if f.histView == nil {
-		f.histView = make(map[string]ExerciseHistory, len(f.history))
+		f.histView = make(map[string]History, len(f.history))
 		for k, h := range f.history {
 			f.histView[k] = *h
 		}
@@ -674,10 +675,10 @@ func (f *Assignments) sharedHistory() map[string]ExerciseHistory {
 }
 
 // HistoryOf returns the summary of one exercise.
-func (f *Assignments) HistoryOf(key string) (ExerciseHistory, bool) {
+func (f *Assignments) HistoryOf(key string) (History, bool) {
 	h, ok := f.history[key]
 	if !ok {
-		return ExerciseHistory{}, false
+		return History{}, false
 	}
 	c := *h
 	c.CompletedBy = slices.Clone(h.CompletedBy)
@@ -799,7 +800,7 @@ func (f *Assignments) Clone() *Assignments {
 	for k, v := range f.byExercise {
 		c.byExercise[k] = slices.Clone(v)
 	}
-	c.history = make(map[string]*ExerciseHistory, len(f.history))
+	c.history = make(map[string]*History, len(f.history))
 	for k, v := range f.history {
 		h := *v
 		h.CompletedBy = slices.Clone(v.CompletedBy)

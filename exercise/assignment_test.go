@@ -43,7 +43,7 @@ func TestAssignmentLifeJointSealed(t *testing.T) {
 
 	h, ok := f.fold.HistoryOf("drafting-an-agreement")
 	require.True(t, ok)
-	assert.Equal(t, exercise.ExerciseHistory{Exercise: "drafting-an-agreement", Proposed: 1, Completed: 1, LastProposed: t0,
+	assert.Equal(t, exercise.History{Exercise: "drafting-an-agreement", Proposed: 1, Completed: 1, LastProposed: t0,
 		LastCompleted: t0.Add(4 * time.Hour), Ratings: 2, RatingSum: 9, Helpful: 1, HelpfulStreak: 1,
 		CompletedBy: []trust.PartnerID{f.p1, f.p2}}, h)
 	assert.Equal(t, 1, f.journey.Count("exercise.assignment_proposed"), "the journey counts exercise events by their exact types")
@@ -97,7 +97,7 @@ func TestSnoozeDueAndExpire(t *testing.T) {
 func TestHelpfulStreak(t *testing.T) {
 	f := newFixture(t)
 	at := t0
-	step := func(ratings ...int) exercise.ExerciseHistory {
+	step := func(ratings ...int) exercise.History {
 		id := f.propose("reflect-until-heard", f.both(), at, time.Hour)
 		f.complete(id, at.Add(time.Minute), ratings...)
 		at = at.Add(24 * time.Hour)

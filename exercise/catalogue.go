@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/keys"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -408,7 +410,7 @@ func (c *Catalogue) checkCycles() error {
 }
 
 func (e Exercise) validate(profiles map[string]trust.Profile) error {
-	if !trust.IsKey(e.Key) || len(e.Key) > 64 {
+	if !keys.Is(e.Key) || len(e.Key) > 64 {
 		return invalid("key", "%q is not a lower-case key such as \"weekly-checkin\"", e.Key)
 	}
 	if err := firstErr(text("title", e.Title, 1, 120), text("purpose", e.Purpose, 1, 2000),
@@ -490,7 +492,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 		}
 	}
 	for i, r := range e.Requires {
-		if !trust.IsKey(r) {
+		if !keys.Is(r) {
 			return invalid("requires."+strconv.Itoa(i), "%q is not an exercise key", r)
 		}
 		if r == e.Key {
@@ -503,7 +505,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 		}
 	}
 	for i, r := range e.Rituals {
-		if !trust.IsSnakeName(r, 40) {
+		if !keys.IsSnake(r, 40) {
 			return invalid("rituals."+strconv.Itoa(i), "%q is not a ritual key such as \"weekly_checkin\"", r)
 		}
 	}
@@ -528,7 +530,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 	}
 	seenTag := map[string]bool{}
 	for i, t := range e.Tags {
-		if !trust.IsSnakeName(t, 40) {
+		if !keys.IsSnake(t, 40) {
 			return invalid("tags."+strconv.Itoa(i), "%q is not a lower-case tag", t)
 		}
 		if seenTag[t] {
@@ -543,7 +545,7 @@ func (e Exercise) validate(profiles map[string]trust.Profile) error {
 }
 
 func (s Step) validate(mode Mode) error {
-	if !trust.IsKey(s.Key) || len(s.Key) > 64 {
+	if !keys.Is(s.Key) || len(s.Key) > 64 {
 		return invalid("key", "%q is not a lower-case key", s.Key)
 	}
 	if err := firstErr(text("title", s.Title, 1, 120), text("prompt", s.Prompt, 1, 2000)); err != nil {
@@ -716,7 +718,7 @@ func (c *Catalogue) MarshalJSON() ([]byte, error) { return json.Marshal(c.data) 
 
 // text checks a free-text field's presence and length in characters.
 func text(field, s string, minLen, maxLen int) error {
-	return trust.CheckText("exercise", field, s, minLen, maxLen)
+	return check.Text("exercise", field, s, minLen, maxLen)
 }
 
 func firstErr(errs ...error) error {

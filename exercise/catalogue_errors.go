@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -101,9 +102,9 @@ func prefix(p string, err error) error {
 		cp.Field = join(cp.Field)
 		return &cp
 	}
-	return trust.Prefix(p, err)
+	return check.Prefix(p, err)
 }
 
 func invalid(field, format string, args ...any) error {
-	return trust.InvalidIn("exercise", field, format, args...)
+	return check.Invalid("exercise", field, format, args...)
 }

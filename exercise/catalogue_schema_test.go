@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/internal/schemagen"
 	"github.com/mendkit/mend/trust"
 )
@@ -47,7 +48,7 @@ func TestSchemaSamples(t *testing.T) {
 
 func TestDefaultCatalogueValidatesAgainstItsSchema(t *testing.T) {
 	v := schemagen.NewValidator(t, trust.Schemas(), exercise.Schemas())
-	require.NoError(t, v.Validate(trust.SchemaID("exercise", "catalogue", "1.0"), exercise.DefaultJSON()))
+	require.NoError(t, v.Validate(schemafile.ID("exercise", "catalogue", "1.0"), exercise.DefaultJSON()))
 }
 
 func TestEveryRegisteredExerciseTypeHasItsSchema(t *testing.T) {

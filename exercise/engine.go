@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mendkit/mend/exercise/store"
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
@@ -162,10 +163,10 @@ type Command struct {
 // after a new disclosure, a phase change when every gate is met).
 func (e *Engine) Do(ctx context.Context, rel trust.RelationshipID, cmd Command) ([]trust.Event, error) {
 	if cmd.Data == nil {
-		return nil, trust.InvalidIn("exercise", "data", "is required")
+		return nil, check.Invalid("exercise", "data", "is required")
 	}
 	if len(cmd.IdempotencyKey) > 200 {
-		return nil, trust.InvalidIn("exercise", "idempotency_key", "is longer than 200 bytes")
+		return nil, check.Invalid("exercise", "idempotency_key", "is longer than 200 bytes")
 	}
 	return e.commit(ctx, rel, cmd.Actor, cmd.IdempotencyKey, func(*journeyState, time.Time) ([]draft, error) {
 		return []draft{{cmd: cmd}}, nil
@@ -258,12 +259,11 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 		if at.IsZero() {
 			at = now
 		}
-		if trust.NilPayload(d.cmd.Data) {
-			return trust.InvalidIn("exercise", "data", "is required")
-		}
-		// Built, not validated: the journey fold validates it first thing.
-		ev := trust.BuildEvent(d.cmd.Data, trust.Header{ID: id, Relationship: st.rel, Sequence: st.seq + 1,
+		ev, err := trust.NewEvent(d.cmd.Data, trust.Header{ID: id, Relationship: st.rel, Sequence: st.seq + 1,
 			Time: at, Recorded: now, Actor: d.cmd.Actor, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})
+		if err != nil {
+			return err
+		}
 		if err := st.apply(ev); err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func (e *Engine) replayResult(ctx context.Context, st *journeyState, actor trust
 // state returns the cached journey, loading it from the store the first time.
 func (e *Engine) state(ctx context.Context, rel trust.RelationshipID) (*journeyState, error) {
 	if rel.IsZero() {
-		return nil, trust.InvalidIn("exercise", "relationship", "is required")
+		return nil, check.Invalid("exercise", "relationship", "is required")
 	}
 	for {
 		st, err := e.tryState(ctx, rel)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -20,7 +21,7 @@ func (e *Engine) ProposeAgreement(ctx context.Context, rel trust.RelationshipID,
 // partner's explicit consent to each of them, and signing without it is
 // refused (field "consents_to"). When the second signature lands, the
 // agreement's activation follows as its own event.
-func (e *Engine) SignAgreement(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID, id agreement.AgreementID, consentToTransparency bool, opts ...Opt) ([]trust.Event, error) {
+func (e *Engine) SignAgreement(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID, id agreement.ID, consentToTransparency bool, opts ...Opt) ([]trust.Event, error) {
 	cmd := Command{Actor: trust.PartnerActor(partner)}
 	for _, o := range opts {
 		o(&cmd)
@@ -31,7 +32,7 @@ func (e *Engine) SignAgreement(ctx context.Context, rel trust.RelationshipID, pa
 			return nil, err
 		}
 		if len(sig.ConsentsTo) > 0 && !consentToTransparency {
-			return nil, trust.InvalidIn("exercise", "consents_to",
+			return nil, check.Invalid("exercise", "consents_to",
 				"this version has %d transparency term(s) in which %s gives access; signing needs their explicit consent", len(sig.ConsentsTo), partner)
 		}
 		cmd.Data = &sig
@@ -80,7 +81,7 @@ func (e *Engine) Compliance(ctx context.Context, rel trust.RelationshipID, from,
 }
 
 // Calendar exports the rituals of an agreement as an iCalendar file.
-func (e *Engine) Calendar(ctx context.Context, rel trust.RelationshipID, id agreement.AgreementID) ([]byte, error) {
+func (e *Engine) Calendar(ctx context.Context, rel trust.RelationshipID, id agreement.ID) ([]byte, error) {
 	st, err := e.state(ctx, rel)
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func (e *Engine) followUpOf(st *journeyState, ev trust.Event) (d draft, optional
 		if err != nil {
 			return draft{}, false, false
 		}
-		aid := agreement.AgreementID(uuid.UUID(*a.Agreement))
+		aid := agreement.ID(uuid.UUID(*a.Agreement))
 		occ, ok := nearestOccurrence(st.book, aid, term, a.DueStart)
 		if !ok {
 			return draft{}, false, false
@@ -55,7 +55,7 @@ func (e *Engine) followUpOf(st *journeyState, ev trust.Event) (d draft, optional
 // nearestOccurrence finds the occurrence of a term an assignment carried
 // out: the one whose start is nearest the assignment's due start (quiet hours
 // or a snooze may have moved the window off the occurrence itself).
-func nearestOccurrence(b *agreement.Book, id agreement.AgreementID, term agreement.TermID, due time.Time) (time.Time, bool) {
+func nearestOccurrence(b *agreement.Book, id agreement.ID, term agreement.TermID, due time.Time) (time.Time, bool) {
 	var best time.Time
 	for _, o := range b.TermOccurrences(id, term, due.Add(-3*24*time.Hour), due.Add(24*time.Hour)) {
 		if best.IsZero() || absDuration(o.Start.Sub(due)) < absDuration(best.Sub(due)) {
@@ -80,7 +80,7 @@ func (e *Engine) stateFollowUp(st *journeyState, now time.Time) (draft, bool) {
 		l := lapses[0]
 		return draft{cmd: Command{Actor: trust.SystemActor, Data: &l}}, true
 	}
-	if !e.manual && st.journey.CanAdvance(now) {
+	if !e.manual {
 		if pc, err := st.journey.Advance(now); err == nil {
 			return draft{cmd: Command{Actor: trust.SystemActor, Data: &pc}}, true
 		}

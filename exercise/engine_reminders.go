@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -34,16 +35,16 @@ func DefaultReminderPolicy() ReminderPolicy {
 // Validate checks the policy.
 func (p ReminderPolicy) Validate() error {
 	if _, err := clockMinutes(p.QuietStart); err != nil {
-		return trust.InvalidIn("exercise", "reminders.quiet_start", "%v", err)
+		return check.Invalid("exercise", "reminders.quiet_start", "%v", err)
 	}
 	if _, err := clockMinutes(p.QuietEnd); err != nil {
-		return trust.InvalidIn("exercise", "reminders.quiet_end", "%v", err)
+		return check.Invalid("exercise", "reminders.quiet_end", "%v", err)
 	}
 	if p.MaxPerDay < 0 || p.MaxPerDay > 24 {
-		return trust.InvalidIn("exercise", "reminders.max_per_day", "must be between 0 and 24")
+		return check.Invalid("exercise", "reminders.max_per_day", "must be between 0 and 24")
 	}
 	if p.MinGapMinutes < 0 || p.MinGapMinutes > 24*60 {
-		return trust.InvalidIn("exercise", "reminders.min_gap_minutes", "must be between 0 and 1440")
+		return check.Invalid("exercise", "reminders.min_gap_minutes", "must be between 0 and 1440")
 	}
 	return nil
 }

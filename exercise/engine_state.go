@@ -43,7 +43,7 @@ type journeyState struct {
 	rituals struct {
 		seq   trust.Sequence
 		valid bool
-		byID  map[agreement.AgreementID]ritualInfo
+		byID  map[agreement.ID]ritualInfo
 	}
 	dueCache struct {
 		seq     trust.Sequence
@@ -77,19 +77,17 @@ func (st *journeyState) participantSets() *participantSets {
 // gates returns the snapshot's gate statuses, built in buffers the journey
 // keeps (the snapshot is lent to the scheduler for one call).
 func (st *journeyState) gates(now time.Time) []GateStatus {
-	st.gateResults = st.journey.AppendGatesMet(st.gateResults[:0], now)
-	st.gateBuf = appendGates(st.gateBuf[:0], st.gateResults, st.journey.JointWorkPaused())
-	return st.gateBuf
+	return GatesFrom(st.journey.Gates(now), st.journey.JointWorkPaused())
 }
 
 // ritualsOf returns the title and term rituals of an agreement, from a cache
 // that any agreement event other than evidence invalidates. Terms of earlier
 // versions keep their rituals, so an occurrence of a term since amended
 // still finds its exercise.
-func (st *journeyState) ritualsOf(id agreement.AgreementID) ritualInfo {
+func (st *journeyState) ritualsOf(id agreement.ID) ritualInfo {
 	c := &st.rituals
 	if !c.valid || c.seq != st.agreementSeq {
-		c.seq, c.valid, c.byID = st.agreementSeq, true, map[agreement.AgreementID]ritualInfo{}
+		c.seq, c.valid, c.byID = st.agreementSeq, true, map[agreement.ID]ritualInfo{}
 	}
 	if info, ok := c.byID[id]; ok {
 		return info
@@ -116,7 +114,7 @@ func (st *journeyState) noteAgreementEvent(e trust.Event) {
 	if !strings.HasPrefix(e.Type, "agreement.") {
 		return
 	}
-	var id agreement.AgreementID
+	var id agreement.ID
 	var term agreement.TermID
 	var at time.Time
 	switch d := e.Data.(type) {
@@ -281,7 +279,7 @@ func (st *journeyState) apply(e trust.Event) error {
 	if err != nil {
 		return err
 	}
-	journey.Commit()
+	journey()
 	book()
 	assign()
 	st.signals.observe(e)

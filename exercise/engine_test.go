@@ -16,6 +16,7 @@ import (
 	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/exercise"
 	"github.com/mendkit/mend/exercise/store"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/internal/schemagen"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
@@ -98,7 +99,7 @@ func (c *couple) view() trust.View {
 
 // agree proposes and both partners sign an agreement with a weekly check-in
 // on Sundays at 19:00 and a Friday date night.
-func (c *couple) agree() agreement.AgreementID {
+func (c *couple) agree() agreement.ID {
 	c.t.Helper()
 	d, err := agreement.NewDraft(c.rel, c.ids, c.clock.Now(), "How we reconnect", "Regular time to talk and time to enjoy each other.")
 	require.NoError(c.t, err)
@@ -485,10 +486,10 @@ func TestEngineEventsValidateAgainstPublishedSchemas(t *testing.T) {
 	report, err := c.eng.Report(c.ctx, c.rel.ID, trust.PartnerViewer(c.a), "en-GB")
 	require.NoError(t, err)
 	for id, doc := range map[string]any{
-		trust.SchemaID("exercise", "plan", "1.0"):       plan,
-		trust.SchemaID("exercise", "assignment", "1.0"): plan.Items[0].Assignment,
-		trust.SchemaID("exercise", "reminder", "1.0"):   reminders[0],
-		trust.SchemaID("progress", "report", "1.0"):     report,
+		schemafile.ID("exercise", "plan", "1.0"):       plan,
+		schemafile.ID("exercise", "assignment", "1.0"): plan.Items[0].Assignment,
+		schemafile.ID("exercise", "reminder", "1.0"):   reminders[0],
+		schemafile.ID("progress", "report", "1.0"):     report,
 	} {
 		b, err := json.Marshal(doc)
 		require.NoError(t, err)

@@ -256,7 +256,7 @@ func window(now time.Time, loc *time.Location, days int) (time.Time, time.Time) 
 
 // coolingDown reports whether the exercise was proposed or completed within
 // its cooldown.
-func coolingDown(ex *Exercise, h ExerciseHistory, now time.Time) bool {
+func coolingDown(ex *Exercise, h History, now time.Time) bool {
 	if ex.CooldownDays == 0 {
 		return false
 	}

@@ -19,7 +19,7 @@ func exampleSnapshot() exercise.Snapshot {
 	return exercise.Snapshot{
 		Now: now, TimeZone: "Europe/London", Seed: 1, Partners: [2]trust.PartnerID{a, b},
 		Profile: "mend", Phase: "rebuild", PhaseSince: now.AddDate(0, 0, -10), Alignment: trust.AlignedYes,
-		History: map[string]exercise.ExerciseHistory{},
+		History: map[string]exercise.History{},
 	}
 }
 
@@ -72,7 +72,7 @@ func ExamplePhaseSequence() {
 func ExampleAdaptive() {
 	s := exampleSnapshot()
 	s.Signals.LastSetback = s.Now.AddDate(0, 0, -2)
-	s.History["reflect-until-heard"] = exercise.ExerciseHistory{Exercise: "reflect-until-heard", Proposed: 2, Completed: 2,
+	s.History["reflect-until-heard"] = exercise.History{Exercise: "reflect-until-heard", Proposed: 2, Completed: 2,
 		LastProposed: s.Now.AddDate(0, 0, -16), LastCompleted: s.Now.AddDate(0, 0, -15), Ratings: 4, RatingSum: 18, Helpful: 2, HelpfulStreak: 2}
 	ps, _ := exercise.Adaptive(exercise.AdaptiveOptions{}).Propose(s)
 	show(ps)

@@ -34,7 +34,7 @@ func mustID[T any](s string) trust.ID[T] {
 func snap(mods ...func(*exercise.Snapshot)) exercise.Snapshot {
 	s := exercise.Snapshot{Now: t0, TimeZone: "Europe/London", Seed: 1, Relationship: relID, Partners: [2]trust.PartnerID{pA, pB},
 		Profile: "mend", Phase: "rebuild", PhaseSince: t0.Add(-10 * 24 * time.Hour), Alignment: trust.AlignedYes,
-		History: map[string]exercise.ExerciseHistory{}}
+		History: map[string]exercise.History{}}
 	for _, m := range mods {
 		m(&s)
 	}
@@ -53,8 +53,8 @@ func keysOf(ps []exercise.Proposal) []string {
 	return out
 }
 
-func completed(key string, at time.Time, streak int) exercise.ExerciseHistory {
-	return exercise.ExerciseHistory{Exercise: key, Proposed: streak, Completed: streak, LastProposed: at.Add(-time.Hour), LastCompleted: at,
+func completed(key string, at time.Time, streak int) exercise.History {
+	return exercise.History{Exercise: key, Proposed: streak, Completed: streak, LastProposed: at.Add(-time.Hour), LastCompleted: at,
 		Ratings: 2 * streak, RatingSum: 9 * streak, Helpful: streak, HelpfulStreak: streak, CompletedBy: both}
 }
 
@@ -158,7 +158,7 @@ func TestPhaseSequence(t *testing.T) {
 		}, []string{"commitment-check/both"}},
 		{"cooling down", "recently proposed content rests", func(s *exercise.Snapshot) {
 			s.Phase = "understand"
-			s.History["commitment-check"] = exercise.ExerciseHistory{Exercise: "commitment-check", Proposed: 1, Skipped: 1, LastProposed: t0.Add(-2 * 24 * time.Hour)}
+			s.History["commitment-check"] = exercise.History{Exercise: "commitment-check", Proposed: 1, Skipped: 1, LastProposed: t0.Add(-2 * 24 * time.Hour)}
 		}, []string{"calming-our-cycle/both", "mapping-the-breach/both"}},
 		{"requirements", "an acknowledgement waits for the accounts", func(s *exercise.Snapshot) {
 			s.Phase = "acknowledge"
@@ -212,7 +212,7 @@ func TestAdaptive(t *testing.T) {
 			[]string{"setback-repair/both"}},
 		{"setback already met", "repair is offered once per setback", func(s *exercise.Snapshot) {
 			s.Signals.LastSetback = t0.Add(-3 * 24 * time.Hour)
-			s.History["setback-repair"] = exercise.ExerciseHistory{Exercise: "setback-repair", Proposed: 1, LastProposed: t0.Add(-2 * 24 * time.Hour)}
+			s.History["setback-repair"] = exercise.History{Exercise: "setback-repair", Proposed: 1, LastProposed: t0.Add(-2 * 24 * time.Hour)}
 		}, nil},
 		{"old setback", "beyond the repair window", func(s *exercise.Snapshot) { s.Signals.LastSetback = t0.Add(-20 * 24 * time.Hour) }, nil},
 		{"helpful returns", "rated helpful a week ago: it comes back", func(s *exercise.Snapshot) {
@@ -252,7 +252,7 @@ func TestAdaptive(t *testing.T) {
 		}, []string{"solo-steady/A"}},
 		{"solo track continues", "cooled-down content is skipped", func(s *exercise.Snapshot) {
 			s.SteppedBack = []trust.PartnerID{pA}
-			s.History["solo-steady"] = exercise.ExerciseHistory{Exercise: "solo-steady", Proposed: 1, Completed: 1, LastProposed: t0.Add(-2 * 24 * time.Hour), LastCompleted: t0.Add(-24 * time.Hour)}
+			s.History["solo-steady"] = exercise.History{Exercise: "solo-steady", Proposed: 1, Completed: 1, LastProposed: t0.Add(-2 * 24 * time.Hour), LastCompleted: t0.Add(-24 * time.Hour)}
 		}, []string{"solo-my-part/B"}},
 		{"stuck", "a long phase brings professional help to each partner", func(s *exercise.Snapshot) { s.PhaseSince = t0.Add(-130 * 24 * time.Hour) },
 			[]string{"professional-help-readiness/A", "professional-help-readiness/B"}},

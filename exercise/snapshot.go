@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/mendkit/mend/internal/keys"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -71,7 +72,7 @@ type Snapshot struct {
 	// passes those starting within the coming week, and any still running).
 	Occurrences []Occurrence `json:"occurrences,omitempty"`
 	// History summarises every exercise ever proposed, by exercise key.
-	History map[string]ExerciseHistory `json:"history,omitempty"`
+	History map[string]History `json:"history,omitempty"`
 	// Recent lists every open assignment and the recently closed ones.
 	Recent []AssignmentSummary `json:"recent,omitempty"`
 	// Signals are progress signals.
@@ -138,9 +139,9 @@ type Occurrence struct {
 	End time.Time `json:"end,omitzero"`
 }
 
-// ExerciseHistory summarises the assignments of one exercise. The
+// History summarises the assignments of one exercise. The
 // [Assignments] fold keeps it up to date event by event.
-type ExerciseHistory struct {
+type History struct {
 	// Exercise is the exercise key.
 	Exercise string `json:"exercise"`
 	// Proposed counts the assignments proposed.
@@ -169,7 +170,7 @@ type ExerciseHistory struct {
 }
 
 // MeanRating returns the mean outcome rating, or 0 without ratings.
-func (h ExerciseHistory) MeanRating() float64 {
+func (h History) MeanRating() float64 {
 	if h.Ratings == 0 {
 		return 0
 	}
@@ -219,9 +220,9 @@ func (s Snapshot) Validate() error {
 		return invalid("partners", "both partners are required")
 	case s.Partners[0] == s.Partners[1]:
 		return invalid("partners", "the two partners must be different people")
-	case !trust.IsKey(s.Profile):
+	case !keys.Is(s.Profile):
 		return invalid("profile", "%q is not a profile key", s.Profile)
-	case !trust.IsKey(s.Phase):
+	case !keys.Is(s.Phase):
 		return invalid("phase", "%q is not a phase key", s.Phase)
 	}
 	if _, err := s.location(); err != nil {
@@ -244,7 +245,7 @@ func (s Snapshot) Validate() error {
 			return invalid(at+".start", "is required")
 		case !o.End.IsZero() && !o.End.After(o.Start):
 			return invalid(at+".end", "must be after start")
-		case !trust.IsSnakeName(o.Ritual, 40):
+		case !keys.IsSnake(o.Ritual, 40):
 			return invalid(at+".ritual", "%q is not a ritual key", o.Ritual)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
@@ -30,7 +31,7 @@ type streamGen struct {
 }
 
 func newStreamGen(t testing.TB) *streamGen {
-	g := &streamGen{j: newJourney(t, 77), raws: map[string]*trust.RawPayload{}, schema: trust.SchemaID("progress", "checkin", "1.0")}
+	g := &streamGen{j: newJourney(t, 77), raws: map[string]*trust.RawPayload{}, schema: schemafile.ID("progress", "checkin", "1.0")}
 	for _, typ := range []string{"agreement.term_broken", "agreement.signed", "exercise.assignment_completed", "exercise.assignment_skipped"} {
 		g.raws[typ] = &trust.RawPayload{Type: typ, JSON: []byte(`{"ref":"x"}`)}
 	}
@@ -131,7 +132,7 @@ func BenchmarkTimelineAppend(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		e := g.next()
 		e.Data = &progress.CheckIn{ID: progress.CheckInID(e.ID), Partner: g.j.A, Day: "2026-03-02"}
-		e.Type, e.DataSchema, e.Actor, e.Visibility, e.SealKey = progress.TypeCheckInRecorded, trust.SchemaID("progress", "checkin", "1.0"), trust.PartnerActor(g.j.A), trust.Shared, ""
+		e.Type, e.DataSchema, e.Actor, e.Visibility, e.SealKey = progress.TypeCheckInRecorded, schemafile.ID("progress", "checkin", "1.0"), trust.PartnerActor(g.j.A), trust.Shared, ""
 		if _, err := tl.Append(e); err != nil {
 			b.Fatal(err)
 		}

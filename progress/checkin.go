@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/progress/instrument"
 	"github.com/mendkit/mend/trust"
 )
@@ -54,27 +55,27 @@ func (c CheckIn) OwnerPartner() trust.PartnerID { return c.Partner }
 func (c CheckIn) Validate() error {
 	switch {
 	case c.ID.IsZero():
-		return trust.InvalidIn(pkgName, "id", "is required")
+		return check.Invalid(pkgName, "id", "is required")
 	case c.Partner.IsZero():
-		return trust.InvalidIn(pkgName, "partner", "is required")
+		return check.Invalid(pkgName, "partner", "is required")
 	}
 	if _, err := ParseDay(c.Day); err != nil {
-		return trust.InvalidIn(pkgName, "day", "%q is not a date in the form YYYY-MM-DD", c.Day)
+		return check.Invalid(pkgName, "day", "%q is not a date in the form YYYY-MM-DD", c.Day)
 	}
 	for _, r := range []struct {
 		f string
 		v *int
 	}{{"trust", c.Trust}, {"safe", c.Safe}, {"close", c.Close}} {
 		if r.v != nil && (*r.v < 0 || *r.v > 10) {
-			return trust.InvalidIn(pkgName, r.f, "%d is outside 0..10", *r.v)
+			return check.Invalid(pkgName, r.f, "%d is outside 0..10", *r.v)
 		}
 	}
 	if len(c.Feelings) > maxFeelings {
-		return trust.InvalidIn(pkgName, "feelings", "has %d words; the limit is %d", len(c.Feelings), maxFeelings)
+		return check.Invalid(pkgName, "feelings", "has %d words; the limit is %d", len(c.Feelings), maxFeelings)
 	}
 	for i, f := range c.Feelings {
 		if !utf8.ValidString(f) || strings.TrimSpace(f) == "" || utf8.RuneCountInString(f) > feelingMaxRunes {
-			return trust.InvalidIn(pkgName, "feelings."+strconv.Itoa(i), "must be 1 to %d characters of text", feelingMaxRunes)
+			return check.Invalid(pkgName, "feelings."+strconv.Itoa(i), "must be 1 to %d characters of text", feelingMaxRunes)
 		}
 	}
 	if err := validateAnswers("answers", c.Answers); err != nil {
@@ -82,7 +83,7 @@ func (c CheckIn) Validate() error {
 	}
 	for i, a := range c.Answers {
 		if instrument.IsScreen(a.Instrument) {
-			return trust.InvalidIn(pkgName, "answers."+strconv.Itoa(i)+".instrument", "%s is a screen; its answers belong in the private check-in note", a.Instrument)
+			return check.Invalid(pkgName, "answers."+strconv.Itoa(i)+".instrument", "%s is a screen; its answers belong in the private check-in note", a.Instrument)
 		}
 	}
 	return nil
@@ -90,21 +91,21 @@ func (c CheckIn) Validate() error {
 
 func validateAnswers(field string, rs []instrument.Response) error {
 	if len(rs) > maxAnswersPerCheckIn {
-		return trust.InvalidIn(pkgName, field, "has %d instruments; the limit is %d", len(rs), maxAnswersPerCheckIn)
+		return check.Invalid(pkgName, field, "has %d instruments; the limit is %d", len(rs), maxAnswersPerCheckIn)
 	}
 	seen := map[string]bool{}
 	for i, r := range rs {
 		f := field + "." + strconv.Itoa(i)
 		if err := r.Validate(); err != nil {
-			return trust.Prefix(f, reframe(err))
+			return check.Prefix(f, reframe(err))
 		}
 		if seen[r.Instrument] {
-			return trust.InvalidIn(pkgName, f+".instrument", "%s is answered twice", r.Instrument)
+			return check.Invalid(pkgName, f+".instrument", "%s is answered twice", r.Instrument)
 		}
 		seen[r.Instrument] = true
 		if d, ok := instrument.Lookup(r.Instrument); ok && d.Version == r.Version {
 			if err := d.ValidateResponse(r); err != nil {
-				return trust.Prefix(f, reframe(err))
+				return check.Prefix(f, reframe(err))
 			}
 		}
 	}
@@ -150,15 +151,15 @@ func (n CheckInNote) OwnerPartner() trust.PartnerID { return n.Partner }
 func (n CheckInNote) Validate() error {
 	switch {
 	case n.CheckIn.IsZero():
-		return trust.InvalidIn(pkgName, "checkin", "is required")
+		return check.Invalid(pkgName, "checkin", "is required")
 	case n.Partner.IsZero():
-		return trust.InvalidIn(pkgName, "partner", "is required")
+		return check.Invalid(pkgName, "partner", "is required")
 	case !utf8.ValidString(n.Note):
-		return trust.InvalidIn(pkgName, "note", "is not valid UTF-8")
+		return check.Invalid(pkgName, "note", "is not valid UTF-8")
 	case utf8.RuneCountInString(n.Note) > checkInNoteMaxRunes:
-		return trust.InvalidIn(pkgName, "note", "is longer than %d characters", checkInNoteMaxRunes)
+		return check.Invalid(pkgName, "note", "is longer than %d characters", checkInNoteMaxRunes)
 	case strings.TrimSpace(n.Note) == "" && len(n.Answers) == 0:
-		return trust.InvalidIn(pkgName, "note", "a check-in note needs a note or private answers")
+		return check.Invalid(pkgName, "note", "a check-in note needs a note or private answers")
 	}
 	return validateAnswers("answers", n.Answers)
 }
@@ -184,7 +185,7 @@ type Entry struct {
 // in loc, and the private note (nil when there is nothing private). Both are validated.
 func (en Entry) Split(id CheckInID, at time.Time, loc *time.Location) (CheckIn, *CheckInNote, error) {
 	if loc == nil {
-		return CheckIn{}, nil, trust.InvalidIn(pkgName, "time_zone", "is required to find the check-in's local day")
+		return CheckIn{}, nil, check.Invalid(pkgName, "time_zone", "is required to find the check-in's local day")
 	}
 	c := CheckIn{ID: id, Partner: en.Partner, Day: LocalDay(at, loc), Trust: en.Trust, Safe: en.Safe, Close: en.Close,
 		Feelings: en.Feelings}
@@ -203,7 +204,7 @@ func (en Entry) Split(id CheckInID, at time.Time, loc *time.Location) (CheckIn, 
 		return c, nil, nil
 	}
 	if err := n.Validate(); err != nil {
-		return CheckIn{}, nil, trust.Prefix("note", err)
+		return CheckIn{}, nil, check.Prefix("note", err)
 	}
 	return c, &n, nil
 }

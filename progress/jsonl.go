@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -115,7 +116,7 @@ func (jr *JSONLReader) readLine() ([]byte, error) {
 	for {
 		chunk, err := jr.r.ReadSlice('\n')
 		if len(buf)+len(chunk) > MaxLineBytes+1 {
-			return nil, &LineError{Line: jr.line + 1, Err: trust.InvalidIn(pkgName, "", "record is longer than %d bytes", MaxLineBytes)}
+			return nil, &LineError{Line: jr.line + 1, Err: check.Invalid(pkgName, "", "record is longer than %d bytes", MaxLineBytes)}
 		}
 		buf = append(buf, chunk...)
 		switch {

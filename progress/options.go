@@ -3,7 +3,7 @@ package progress
 import (
 	"slices"
 
-	"github.com/mendkit/mend/trust"
+	"github.com/mendkit/mend/internal/check"
 )
 
 // Options tune the analysis. The zero value of any field means its default
@@ -104,7 +104,7 @@ func (o Options) withDefaults() Options {
 
 // Validate checks explicit values; zero values stand for defaults.
 func (o Options) Validate() error {
-	bad := func(f, msg string) error { return trust.InvalidIn(pkgName, f, "%s", msg) }
+	bad := func(f, msg string) error { return check.Invalid(pkgName, f, "%s", msg) }
 	switch {
 	case o.HalfLifeDays < 0 || o.HalfLifeDays > 365:
 		return bad("half_life_days", "must be between 0 and 365")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -307,13 +308,13 @@ func NewMemoryDirectory(pros ...Professional) (*MemoryDirectory, error) {
 		f := "professionals." + itoa(i)
 		switch {
 		case p.ID.IsZero():
-			return nil, trust.InvalidIn(pkgName, f+".id", "is required")
+			return nil, check.Invalid(pkgName, f+".id", "is required")
 		case strings.TrimSpace(p.Name) == "":
-			return nil, trust.InvalidIn(pkgName, f+".name", "is required")
+			return nil, check.Invalid(pkgName, f+".name", "is required")
 		case len(p.Offers) == 0:
-			return nil, trust.InvalidIn(pkgName, f+".offers", "needs at least one kind of support")
+			return nil, check.Invalid(pkgName, f+".offers", "needs at least one kind of support")
 		case len(p.Formats) == 0:
-			return nil, trust.InvalidIn(pkgName, f+".formats", "needs at least one format")
+			return nil, check.Invalid(pkgName, f+".formats", "needs at least one format")
 		}
 	}
 	return &MemoryDirectory{pros: slices.Clone(pros)}, nil
@@ -327,10 +328,10 @@ func (d *MemoryDirectory) Match(ctx context.Context, req MatchRequest) ([]Match,
 		return nil, err
 	}
 	if !slices.Contains(req.Support.Values(), string(req.Support)) {
-		return nil, trust.InvalidIn(pkgName, "support", "%q is not a kind of support", req.Support)
+		return nil, check.Invalid(pkgName, "support", "%q is not a kind of support", req.Support)
 	}
 	if req.Support == SupportCrisis {
-		return nil, trust.InvalidIn(pkgName, "support", "crisis support comes from the crisis resources, not a directory")
+		return nil, check.Invalid(pkgName, "support", "crisis support comes from the crisis resources, not a directory")
 	}
 	lang := strings.ToLower(strings.SplitN(req.Language, "-", 2)[0])
 	var out []Match

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/internal/schemagen"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
@@ -97,7 +98,7 @@ func TestReportsGolden(t *testing.T) {
 			js, err := json.MarshalIndent(r, "", "  ")
 			require.NoError(t, err)
 			js = append(js, '\n')
-			require.NoError(t, v.Validate(trust.SchemaID("progress", "report", "1.0"), js), "the report validates against its schema")
+			require.NoError(t, v.Validate(schemafile.ID("progress", "report", "1.0"), js), "the report validates against its schema")
 			golden(t, tc.name+".json", js)
 			golden(t, tc.name+".txt", []byte(r.Text()))
 			svg := r.SVG()

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/internal/schemagen"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/progress/instrument"
@@ -56,6 +57,6 @@ func TestBuiltinInstrumentsValidateAgainstTheirSchema(t *testing.T) {
 	for _, d := range append(instrument.Builtins(), rhz) {
 		require.NoError(t, d.Validate(), d.ID)
 		b := mustJSON(t, d)
-		assert.NoError(t, v.Validate(trust.SchemaID("progress", "instrument-definition", "1.0"), b), d.ID)
+		assert.NoError(t, v.Validate(schemafile.ID("progress", "instrument-definition", "1.0"), b), d.ID)
 	}
 }

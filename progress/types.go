@@ -3,6 +3,8 @@ package progress
 import (
 	"embed"
 
+	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -42,12 +44,12 @@ type CheckInID = trust.ID[CheckIn]
 func init() {
 	trust.MustRegisterEventType(trust.EventSpec{
 		Type: TypeCheckInRecorded, New: func() trust.Payload { return new(CheckIn) },
-		Schema:       trust.SchemaID(pkgName, "checkin", "1.0"),
+		Schema:       schemafile.ID(pkgName, "checkin", "1.0"),
 		Visibilities: []trust.Visibility{trust.Shared, trust.Private, trust.Sealed, trust.WithProfessional},
 	})
 	trust.MustRegisterEventType(trust.EventSpec{
 		Type: TypeCheckInNoteRecorded, New: func() trust.Payload { return new(CheckInNote) },
-		Schema:       trust.SchemaID(pkgName, "checkin-note", "1.0"),
+		Schema:       schemafile.ID(pkgName, "checkin-note", "1.0"),
 		Visibilities: []trust.Visibility{trust.Private, trust.WithProfessional},
 	})
 }
@@ -55,9 +57,9 @@ func init() {
 //go:embed schemas/*.json
 var schemaFS embed.FS
 
-var schemas = trust.EmbeddedSchemas(pkgName, schemaFS, "schemas")
+var schemas = schemafile.Embedded(pkgName, schemaFS, "schemas")
 
 // Schemas lists the JSON Schemas the progress package publishes: the two
 // event payloads, the instrument definition, response and score, the
 // analysis, recommendations and the report.
-func Schemas() []trust.Schema { return schemas() }
+func Schemas() []trust.Schema { return check.Schemas(schemas()) }

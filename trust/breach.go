@@ -96,10 +96,10 @@ func (r TimeRange) Latest() time.Time {
 // Validate checks that Start is set and End is not before Start.
 func (r TimeRange) Validate() error {
 	if r.Start.IsZero() {
-		return Invalid("start", "is required")
+		return invalid("start", "is required")
 	}
 	if r.End != nil && r.End.Before(r.Start) {
-		return Invalid("end", "is before start")
+		return invalid("end", "is before start")
 	}
 	return nil
 }
@@ -164,48 +164,48 @@ func (b Breach) IsHurt(rel Relationship, p PartnerID) bool {
 // the partners against a relationship.
 func (b Breach) Validate() error {
 	if b.ID.IsZero() {
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	}
 	if !b.Kind.Valid() {
-		return Invalid("kind", "%q is not a breach kind (use a built-in kind or an \"x-\" prefix)", b.Kind)
+		return invalid("kind", "%q is not a breach kind (use a built-in kind or an \"x-\" prefix)", b.Kind)
 	}
 	if b.Kind == BreachOther && strings.TrimSpace(b.Label) == "" {
-		return Invalid("label", "is required when kind is \"other\"")
+		return invalid("label", "is required when kind is \"other\"")
 	}
 	if err := text("label", b.Label, 0, 120); err != nil {
 		return err
 	}
 	if b.Severity.Rank() == 0 {
-		return Invalid("severity", "%q is not one of %s", b.Severity, strings.Join(b.Severity.Values(), ", "))
+		return invalid("severity", "%q is not one of %s", b.Severity, strings.Join(b.Severity.Values(), ", "))
 	}
 	if err := b.Happened.Validate(); err != nil {
-		return Prefix("happened", err)
+		return prefix("happened", err)
 	}
 	if err := b.CameToLight.Validate(); err != nil {
-		return Prefix("came_to_light", err)
+		return prefix("came_to_light", err)
 	}
 	if b.CameToLight.Latest().Before(b.Happened.Start) {
-		return Invalid("came_to_light", "is before the breach happened")
+		return invalid("came_to_light", "is before the breach happened")
 	}
 	if !slices.Contains(b.Discovery.Values(), string(b.Discovery)) {
-		return Invalid("discovery", "%q is not one of disclosed, discovered", b.Discovery)
+		return invalid("discovery", "%q is not one of disclosed, discovered", b.Discovery)
 	}
 	if b.RevealedBy.IsZero() {
-		return Invalid("revealed_by", "is required")
+		return invalid("revealed_by", "is required")
 	}
 	if b.CausedBy.IsZero() {
-		return Invalid("caused_by", "is required")
+		return invalid("caused_by", "is required")
 	}
 	if !b.Mutual {
 		if b.Discovery == Disclosed && b.RevealedBy != b.CausedBy {
-			return Invalid("revealed_by", "a disclosed breach is revealed by the partner who caused it")
+			return invalid("revealed_by", "a disclosed breach is revealed by the partner who caused it")
 		}
 		if b.Discovery == Discovered && b.RevealedBy == b.CausedBy {
-			return Invalid("revealed_by", "a discovered breach is revealed by the partner who was hurt")
+			return invalid("revealed_by", "a discovered breach is revealed by the partner who was hurt")
 		}
 	}
 	if b.RelatedTo != nil && (b.RelatedTo.IsZero() || *b.RelatedTo == b.ID) {
-		return Invalid("related_to", "must name another breach")
+		return invalid("related_to", "must name another breach")
 	}
 	return nil
 }
@@ -216,10 +216,10 @@ func (b Breach) ValidateIn(rel Relationship) error {
 		return err
 	}
 	if !rel.Has(b.CausedBy) {
-		return Invalid("caused_by", "%s is not a partner in this relationship", b.CausedBy)
+		return invalid("caused_by", "%s is not a partner in this relationship", b.CausedBy)
 	}
 	if !rel.Has(b.RevealedBy) {
-		return Invalid("revealed_by", "%s is not a partner in this relationship", b.RevealedBy)
+		return invalid("revealed_by", "%s is not a partner in this relationship", b.RevealedBy)
 	}
 	return nil
 }

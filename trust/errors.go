@@ -47,34 +47,20 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is ErrInvalid.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
-// Invalid returns a *ValidationError for field in package "trust".
-func Invalid(field, format string, args ...any) *ValidationError {
+// invalid returns a *ValidationError for field in package "trust".
+func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Pkg: "trust", Field: field, Problem: fmt.Sprintf(format, args...)}
 }
 
-// InvalidIn returns a *ValidationError for field in package pkg. Packages that
-// build on trust use it so every validation error has the same shape.
-func InvalidIn(pkg, field, format string, args ...any) *ValidationError {
-	return &ValidationError{Pkg: pkg, Field: field, Problem: fmt.Sprintf(format, args...)}
-}
-
-// Prefix returns err with every *ValidationError's field prefixed by
-// prefix + "."; other errors pass through unchanged. It lets a containing
-// value report the full path of a nested field.
-func Prefix(prefix string, err error) error {
-	if err == nil {
-		return nil // before ve is declared: it escapes, and would be allocated on every call
-	}
+// prefix returns err with a *ValidationError's field prefixed by prefix +
+// "."; other errors pass through unchanged.
+func prefix(p string, err error) error {
 	var ve *ValidationError
-	if !errors.As(err, &ve) {
+	if err == nil || !errors.As(err, &ve) {
 		return err
 	}
 	cp := *ve
-	if cp.Field == "" {
-		cp.Field = prefix
-	} else {
-		cp.Field = prefix + "." + cp.Field
-	}
+	cp.Field = strings.TrimSuffix(p+"."+cp.Field, ".")
 	return &cp
 }
 

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mendkit/mend/internal/schemafile"
 )
 
 // SpecVersion is the CloudEvents specification version mend events follow.
@@ -21,7 +23,7 @@ const SpecVersion = "1.0"
 
 // SchemaBase is the URL prefix of every JSON Schema mend publishes. A schema's
 // $id is SchemaBase + "<package>/<name>-<major>.<minor>.json".
-const SchemaBase = "https://mendkit.github.io/mend/schemas/"
+const SchemaBase = schemafile.Base
 
 // Payload is the typed data of an event. Each event type has exactly one Go
 // payload type, registered with [RegisterEventType].
@@ -46,7 +48,7 @@ func (p *RawPayload) EventType() string { return p.Type }
 // Validate accepts any JSON object; the app that owns the type validates it.
 func (p *RawPayload) Validate() error {
 	if !json.Valid(p.JSON) || len(bytes.TrimSpace(p.JSON)) == 0 || bytes.TrimSpace(p.JSON)[0] != '{' {
-		return Invalid("data", "must be a JSON object")
+		return invalid("data", "must be a JSON object")
 	}
 	return nil
 }
@@ -133,11 +135,11 @@ func (a *Actor) UnmarshalText(b []byte) error {
 	}
 	kind, id, ok := strings.Cut(s, ":")
 	if !ok || (kind != string(ActorPartner) && kind != string(ActorProfessional)) {
-		return Invalid("actor", "%q is not \"partner:<uuid>\", \"professional:<uuid>\" or \"system\"", s)
+		return invalid("actor", "%q is not \"partner:<uuid>\", \"professional:<uuid>\" or \"system\"", s)
 	}
 	var u PartnerID
 	if err := u.UnmarshalText([]byte(id)); err != nil || u.IsZero() {
-		return Invalid("actor", "%q has no valid UUID", s)
+		return invalid("actor", "%q has no valid UUID", s)
 	}
 	*a = Actor{Kind: ActorKind(kind), ID: u}
 	return nil
@@ -148,14 +150,14 @@ func (a Actor) Validate() error {
 	switch a.Kind {
 	case ActorSystem:
 		if a.ID != ([16]byte{}) {
-			return Invalid("actor", "the system actor has no ID")
+			return invalid("actor", "the system actor has no ID")
 		}
 	case ActorPartner, ActorProfessional:
 		if a.ID == ([16]byte{}) {
-			return Invalid("actor", "is missing its ID")
+			return invalid("actor", "is missing its ID")
 		}
 	default:
-		return Invalid("actor", "kind %q is not partner, professional or system", a.Kind)
+		return invalid("actor", "kind %q is not partner, professional or system", a.Kind)
 	}
 	return nil
 }
@@ -171,11 +173,11 @@ func (s Sequence) MarshalText() ([]byte, error) { return fmt.Appendf(nil, "%020d
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *Sequence) UnmarshalText(b []byte) error {
 	if len(b) != 20 {
-		return Invalid("sequence", "must be 20 decimal digits")
+		return invalid("sequence", "must be 20 decimal digits")
 	}
 	n, err := strconv.ParseUint(string(b), 10, 64)
 	if err != nil {
-		return Invalid("sequence", "must be 20 decimal digits")
+		return invalid("sequence", "must be 20 decimal digits")
 	}
 	*s = Sequence(n)
 	return nil
@@ -259,20 +261,20 @@ func registered() map[string]EventSpec {
 // Registering a type twice is an error.
 func RegisterEventType(spec EventSpec) error {
 	if !typeRE.MatchString(spec.Type) {
-		return Invalid("type", "%q is not a namespaced lower-case type such as \"app.thing_done\"", spec.Type)
+		return invalid("type", "%q is not a namespaced lower-case type such as \"app.thing_done\"", spec.Type)
 	}
 	if spec.New == nil {
-		return Invalid("new", "is required")
+		return invalid("new", "is required")
 	}
 	if got := spec.New().EventType(); got != spec.Type {
-		return Invalid("new", "returns a payload of type %q, not %q", got, spec.Type)
+		return invalid("new", "returns a payload of type %q, not %q", got, spec.Type)
 	}
 	if len(spec.Visibilities) == 0 {
 		spec.Visibilities = []Visibility{Shared, Private, Sealed, WithProfessional}
 	}
 	for _, v := range spec.Visibilities {
 		if !slices.Contains(v.Values(), string(v)) {
-			return Invalid("visibilities", "%q is not a visibility", v)
+			return invalid("visibilities", "%q is not a visibility", v)
 		}
 	}
 	registryMu.Lock()
@@ -395,19 +397,18 @@ type Header struct {
 // CloudEvents fields from the header and the registered type, normalises times
 // to UTC and validates the result. A sensitive (safety) event is always private.
 func NewEvent(data Payload, h Header) (Event, error) {
-	if NilPayload(data) {
-		return Event{}, Invalid("data", "is required")
+	if nilPayload(data) {
+		return Event{}, invalid("data", "is required")
 	}
-	e := BuildEvent(data, h)
+	e := buildEvent(data, h)
 	if err := e.Validate(); err != nil {
 		return Event{}, err
 	}
 	return e, nil
 }
 
-// NilPayload reports whether p is nil or a nil pointer: no payload at all,
-// which [NewEvent] refuses and [BuildEvent] must not be given.
-func NilPayload(p Payload) bool {
+// nilPayload reports whether p is nil or a nil pointer: no payload at all.
+func nilPayload(p Payload) bool {
 	if p == nil {
 		return true
 	}
@@ -415,12 +416,8 @@ func NilPayload(p Payload) bool {
 	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
-// BuildEvent fills in the envelope exactly as [NewEvent] does, without
-// validating it: NewEvent is BuildEvent and [Event.Validate]. It is for a
-// caller that hands the event straight to a fold that validates it
-// ([Journey.Apply] or [Journey.Prepare]), as the exercise engine does, so
-// that each event is checked once. data must not be nil ([NilPayload]).
-func BuildEvent(data Payload, h Header) Event {
+// buildEvent fills in the envelope without validating it.
+func buildEvent(data Payload, h Header) Event {
 	e := Event{
 		SpecVersion:     SpecVersion,
 		ID:              h.ID,
@@ -460,59 +457,59 @@ func (e Event) Validate() error {
 	spec, registered := LookupEventType(e.Type)
 	switch {
 	case e.SpecVersion != SpecVersion:
-		return Invalid("specversion", "must be %q", SpecVersion)
+		return invalid("specversion", "must be %q", SpecVersion)
 	case e.ID.IsZero():
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	case e.Relationship.IsZero():
-		return Invalid("relationship", "is required")
+		return invalid("relationship", "is required")
 	case !isURNOf(e.Source, e.Relationship):
-		return Invalid("source", "must be \"urn:uuid:<relationship>\"")
+		return invalid("source", "must be \"urn:uuid:<relationship>\"")
 	case !registered && !typeRE.MatchString(e.Type): // registered types were checked when they were registered
-		return Invalid("type", "%q is not a namespaced event type", e.Type)
+		return invalid("type", "%q is not a namespaced event type", e.Type)
 	case e.Time.IsZero():
-		return Invalid("time", "is required")
+		return invalid("time", "is required")
 	case e.RecordedTime.IsZero():
-		return Invalid("recordedtime", "is required")
+		return invalid("recordedtime", "is required")
 	case e.DataContentType != "application/json":
-		return Invalid("datacontenttype", "must be \"application/json\"")
+		return invalid("datacontenttype", "must be \"application/json\"")
 	case e.Sequence == 0:
-		return Invalid("sequence", "must be at least 1")
+		return invalid("sequence", "must be at least 1")
 	case len(e.Subject) > 200:
-		return Invalid("subject", "is longer than 200 bytes")
+		return invalid("subject", "is longer than 200 bytes")
 	case len(e.SealKey) > 200:
-		return Invalid("sealkey", "is longer than 200 bytes")
-	case NilPayload(e.Data):
-		return Invalid("data", "is required")
+		return invalid("sealkey", "is longer than 200 bytes")
+	case nilPayload(e.Data):
+		return invalid("data", "is required")
 	case e.Data.EventType() != e.Type:
-		return Invalid("type", "is %q but data is a %q payload", e.Type, e.Data.EventType())
+		return invalid("type", "is %q but data is a %q payload", e.Type, e.Data.EventType())
 	}
 	if err := e.Actor.Validate(); err != nil {
 		return err
 	}
 	if !slices.Contains(e.Visibility.Values(), string(e.Visibility)) {
-		return Invalid("visibility", "%q is not shared, private, sealed or professional", e.Visibility)
+		return invalid("visibility", "%q is not shared, private, sealed or professional", e.Visibility)
 	}
 	if registered {
 		if e.DataSchema != spec.Schema {
-			return Invalid("dataschema", "must be %q for %s", spec.Schema, e.Type)
+			return invalid("dataschema", "must be %q for %s", spec.Schema, e.Type)
 		}
 		allowed := false
 		for _, v := range spec.Visibilities {
 			allowed = allowed || v == e.Visibility
 		}
 		if !allowed {
-			return Invalid("visibility", "%s events may not be %s", e.Type, e.Visibility)
+			return invalid("visibility", "%s events may not be %s", e.Type, e.Visibility)
 		}
 	}
 	if (e.Visibility == Sealed) != (e.SealKey != "") {
-		return Invalid("sealkey", "is required for sealed events and only for them")
+		return invalid("sealkey", "is required for sealed events and only for them")
 	}
 	if e.Visibility != Shared {
 		if _, ok := e.Owner(); !ok {
-			return Invalid("visibility", "a %s event needs a partner who owns it", e.Visibility)
+			return invalid("visibility", "a %s event needs a partner who owns it", e.Visibility)
 		}
 	}
-	return Prefix("data", e.Data.Validate())
+	return prefix("data", e.Data.Validate())
 }
 
 type eventJSON struct {
@@ -542,13 +539,13 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		return decodeErr(err)
 	}
 	if len(raw.Data) == 0 || string(raw.Data) == "null" {
-		return Invalid("data", "is required")
+		return invalid("data", "is required")
 	}
 	var data Payload
 	if spec, ok := LookupEventType(raw.Type); ok {
 		data = spec.New()
 		if err := json.Unmarshal(raw.Data, data); err != nil {
-			return Prefix("data", decodeErr(err))
+			return prefix("data", decodeErr(err))
 		}
 	} else {
 		data = &RawPayload{Type: raw.Type, JSON: append(json.RawMessage(nil), raw.Data...)}
@@ -582,11 +579,11 @@ func decodeErr(err error) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return Invalid(te.Field, "has the wrong JSON type (%s where %s was expected)", te.Value, te.Type)
+		return invalid(te.Field, "has the wrong JSON type (%s where %s was expected)", te.Value, te.Type)
 	}
 	var ve *ValidationError
 	if errors.As(err, &ve) {
 		return ve
 	}
-	return Invalid("", "malformed JSON: %v", err)
+	return invalid("", "malformed JSON: %v", err)
 }

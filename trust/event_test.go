@@ -126,35 +126,18 @@ func TestSourceMustNameTheRelationship(t *testing.T) {
 	}
 }
 
-// BuildEvent is NewEvent without the validation: the same envelope for a
-// valid payload, and an event Validate refuses for an invalid one.
-func TestBuildEventIsNewEventWithoutValidation(t *testing.T) {
-	h := trust.Header{ID: mustID[trust.Event]("5f0c6a3e-8d2b-4c1a-9e7f-0a1b2c3d4e5f"), Relationship: rel.ID, Sequence: 2,
-		Recorded: t0, Actor: trust.PartnerActor(alex)}
-	c := &trust.Commitment{Partner: alex, Answer: trust.CommitYes}
-	want, err := trust.NewEvent(c, h)
-	require.NoError(t, err)
-	assert.Equal(t, want, trust.BuildEvent(c, h))
-
-	bad := &trust.Commitment{Partner: alex, Answer: "perhaps"}
-	_, err = trust.NewEvent(bad, h)
-	require.ErrorIs(t, err, trust.ErrInvalid)
-	assert.Equal(t, err, trust.BuildEvent(bad, h).Validate())
-}
-
 // A nil payload, typed or not, is refused naming the field, never a panic.
 func TestNilPayloadsAreRefused(t *testing.T) {
 	h := trust.Header{ID: mustID[trust.Event]("5f0c6a3e-8d2b-4c1a-9e7f-0a1b2c3d4e5f"), Relationship: rel.ID, Sequence: 2,
 		Recorded: t0, Actor: trust.PartnerActor(alex)}
 	for _, p := range []trust.Payload{nil, (*trust.Commitment)(nil), (*trust.Breach)(nil)} {
-		assert.True(t, trust.NilPayload(p))
 		_, err := trust.NewEvent(p, h)
 		var ve *trust.ValidationError
 		require.ErrorAs(t, err, &ve, "%T", p)
 		assert.Equal(t, "data", ve.Field)
 	}
-	assert.False(t, trust.NilPayload(&trust.Commitment{}))
-	e := trust.BuildEvent(&trust.Commitment{Partner: alex, Answer: trust.CommitYes}, h)
+	e, err := trust.NewEvent(&trust.Commitment{Partner: alex, Answer: trust.CommitYes}, h)
+	require.NoError(t, err)
 	e.Data = (*trust.Commitment)(nil)
 	assert.ErrorIs(t, e.Validate(), trust.ErrInvalid, "Validate refuses a typed nil payload")
 }

@@ -98,8 +98,7 @@ func ExampleParseProfile() {
 }
 
 // Prepare checks an event without changing the journey; the caller commits
-// it once every fold it keeps has accepted it. BuildEvent makes the envelope
-// and leaves the checking to the fold.
+// it once every fold it keeps has accepted it.
 func ExampleJourney_Prepare() {
 	ids := trust.SeededIDs(7)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -110,23 +109,27 @@ func ExampleJourney_Prepare() {
 		Partners: [2]trust.Partner{{ID: alex, DisplayName: "Alex"}, {ID: sam, DisplayName: "Sam"}}}
 	build := func(seq trust.Sequence, actor trust.Actor, p trust.Payload) trust.Event {
 		id, _ := trust.NewID[trust.Event](ids)
-		return trust.BuildEvent(p, trust.Header{ID: id, Relationship: rel.ID, Sequence: seq, Recorded: now, Actor: actor})
+		e, err := trust.NewEvent(p, trust.Header{ID: id, Relationship: rel.ID, Sequence: seq, Recorded: now, Actor: actor})
+		if err != nil {
+			panic(err)
+		}
+		return e
 	}
 	j, _ := trust.NewJourney(build(1, trust.SystemActor, &trust.JourneyStarted{Relationship: rel, Profile: trust.DefaultProfile()}))
 
-	// An answer that is not one of yes, unsure or no is refused, naming the field.
-	_, err := j.Prepare(build(2, trust.PartnerActor(alex), &trust.Commitment{Partner: alex, Answer: "perhaps"}))
+	// Alex cannot state Sam's commitment.
+	_, err := j.Prepare(build(2, trust.PartnerActor(alex), &trust.Commitment{Partner: sam, Answer: trust.CommitYes}))
 	fmt.Println(err)
 
-	pending, err := j.Prepare(build(2, trust.PartnerActor(alex), &trust.Commitment{Partner: alex, Answer: trust.CommitYes}))
+	commit, err := j.Prepare(build(2, trust.PartnerActor(alex), &trust.Commitment{Partner: alex, Answer: trust.CommitYes}))
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println("before commit:", j.Sequence())
-	pending.Commit() // here, once every other fold accepted the event too
+	commit() // here, once every other fold accepted the event too
 	fmt.Println("after commit:", j.Sequence())
 	// Output:
-	// trust: data.answer: "perhaps" is not yes, unsure or no
+	// trust: trust.commitment_stated: only 4e0c8134-5dcd-4e18-b2bb-fe49107ae7d8 (the answering partner) may write this
 	// before commit: 1
 	// after commit: 2
 }

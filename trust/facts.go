@@ -38,11 +38,11 @@ func (a Account) OwnerPartner() PartnerID { return a.Partner }
 func (a Account) Validate() error {
 	switch {
 	case a.ID.IsZero():
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	case a.Breach.IsZero():
-		return Invalid("breach", "is required")
+		return invalid("breach", "is required")
 	case a.Partner.IsZero():
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	}
 	return firstErr(text("what_happened", a.WhatHappened, 1, 8000),
 		text("my_part", a.MyPart, 1, 8000), text("context", a.Context, 0, 8000))
@@ -93,13 +93,13 @@ func (a Acknowledgement) EventSubject() string { return a.Breach.String() }
 func (a Acknowledgement) Validate() error {
 	switch {
 	case a.ID.IsZero():
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	case a.Breach.IsZero():
-		return Invalid("breach", "is required")
+		return invalid("breach", "is required")
 	case a.Partner.IsZero():
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	case !a.NoBlameShift:
-		return Invalid("no_blame_shift", "must be true: an acknowledgement takes responsibility without placing it on the hurt partner")
+		return invalid("no_blame_shift", "must be true: an acknowledgement takes responsibility without placing it on the hurt partner")
 	}
 	return firstErr(text("harm", a.Harm, 1, 4000), text("responsibility", a.Responsibility, 1, 4000),
 		text("feelings", a.Feelings, 1, 4000), text("remorse", a.Remorse, 1, 4000),
@@ -142,13 +142,13 @@ func (a AcknowledgementAnswer) EventSubject() string { return a.Acknowledgement.
 func (a AcknowledgementAnswer) Validate() error {
 	switch {
 	case a.Acknowledgement.IsZero():
-		return Invalid("acknowledgement", "is required")
+		return invalid("acknowledgement", "is required")
 	case a.Partner.IsZero():
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	case !slices.Contains(a.Response.Values(), string(a.Response)):
-		return Invalid("response", "%q is not accepted or not_yet", a.Response)
+		return invalid("response", "%q is not accepted or not_yet", a.Response)
 	case a.Response == AckNotYet && strings.TrimSpace(a.StillNeeded) == "":
-		return Invalid("still_needed", "is required when the response is not_yet")
+		return invalid("still_needed", "is required when the response is not_yet")
 	}
 	return text("still_needed", a.StillNeeded, 0, 4000)
 }
@@ -171,7 +171,7 @@ func (b BreachEnded) EventSubject() string { return b.Breach.String() }
 // Validate checks the fields.
 func (b BreachEnded) Validate() error {
 	if b.Breach.IsZero() {
-		return Invalid("breach", "is required")
+		return invalid("breach", "is required")
 	}
 	return text("note", b.Note, 0, 2000)
 }

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/mendkit/mend/internal/keys"
 )
 
 // JourneyStarted is the first event of every journey: the relationship and the
@@ -23,9 +25,9 @@ func (JourneyStarted) EventType() string { return TypeJourneyStarted }
 // Validate checks the relationship and the profile.
 func (j JourneyStarted) Validate() error {
 	if err := j.Relationship.Validate(); err != nil {
-		return Prefix("relationship", err)
+		return prefix("relationship", err)
 	}
-	return Prefix("profile", j.Profile.Validate())
+	return prefix("profile", j.Profile.Validate())
 }
 
 // Direction says which way a phase change went.
@@ -63,14 +65,14 @@ func (PhaseChange) EventType() string { return TypePhaseChanged }
 // Validate checks the fields.
 func (p PhaseChange) Validate() error {
 	switch {
-	case !IsKey(p.From):
-		return Invalid("from", "%q is not a phase key", p.From)
-	case !IsKey(p.To):
-		return Invalid("to", "%q is not a phase key", p.To)
+	case !keys.Is(p.From):
+		return invalid("from", "%q is not a phase key", p.From)
+	case !keys.Is(p.To):
+		return invalid("to", "%q is not a phase key", p.To)
 	case p.From == p.To:
-		return Invalid("to", "is the same phase as from")
+		return invalid("to", "is the same phase as from")
 	case !slices.Contains(p.Direction.Values(), string(p.Direction)):
-		return Invalid("direction", "%q is not advanced or regressed", p.Direction)
+		return invalid("direction", "%q is not advanced or regressed", p.Direction)
 	}
 	return text("reason", p.Reason, 1, 1000)
 }
@@ -153,10 +155,10 @@ func NewJourney(first Event) (*Journey, error) {
 		return nil, refuse(first.Type, nil, "a journey must begin with %s", TypeJourneyStarted)
 	}
 	if first.Sequence != 1 {
-		return nil, Invalid("sequence", "the first event must have sequence 1")
+		return nil, invalid("sequence", "the first event must have sequence 1")
 	}
 	if start.Relationship.ID != first.Relationship {
-		return nil, Invalid("data.relationship.id", "does not match the event's relationship")
+		return nil, invalid("data.relationship.id", "does not match the event's relationship")
 	}
 	j := &Journey{
 		rel: start.Relationship, profile: start.Profile, seq: 1, last: first.Time,
@@ -176,7 +178,7 @@ func NewJourney(first Event) (*Journey, error) {
 // Replay folds a whole stream into a journey.
 func Replay(events []Event) (*Journey, error) {
 	if len(events) == 0 {
-		return nil, Invalid("events", "a journey needs at least its first event")
+		return nil, invalid("events", "a journey needs at least its first event")
 	}
 	j, err := NewJourney(events[0])
 	if err != nil {
@@ -389,41 +391,24 @@ func (j *Journey) Apply(e Event) error {
 }
 
 // Prepare checks e exactly as Apply does and, if the journey accepts it,
-// returns it as a [Pending] change, without changing the journey. It lets a
-// caller keep several folds in step with one check each: prepare e against
-// every fold, then commit to all of them only when all accept it.
-func (j *Journey) Prepare(e Event) (Pending, error) {
+// returns the commit that folds it in, without changing the journey. It lets
+// a caller keep several folds in step with one check each: prepare e against
+// every fold ([agreement.Book.Prepare] and the exercise package's
+// Assignments.Prepare have the same contract), then commit to all of them
+// only when all accept it. commit must run once, before anything else
+// changes the journey; committing an event the journey has moved past panics.
+func (j *Journey) Prepare(e Event) (commit func(), err error) {
 	mutate, err := j.prepare(e)
 	if err != nil {
-		return Pending{}, err
+		return nil, err
 	}
-	return Pending{j: j, seq: e.Sequence, at: e.Time, typ: e.Type, actor: e.Actor, mutate: mutate}, nil
-}
-
-// Pending is an event the journey has checked (see [Journey.Prepare]) but
-// not yet folded in. It is a plain value, so preparing allocates nothing
-// beyond the change itself.
-type Pending struct {
-	j      *Journey
-	seq    Sequence
-	at     time.Time
-	typ    string
-	actor  Actor
-	mutate func()
-}
-
-// Commit folds the pending event in. It must run at most once, before
-// anything else changes the journey: a commit that no longer follows the
-// journey's last event panics, since folding it would corrupt the journey.
-// The zero Pending (from a refused event) panics too.
-func (p Pending) Commit() {
-	if p.j == nil {
-		panic("trust: commit of a refused event")
-	}
-	if p.seq != p.j.seq+1 {
-		panic(fmt.Sprintf("trust: a prepared event %d committed after the journey moved to %d", p.seq, p.j.seq))
-	}
-	p.j.fold(p.seq, p.at, p.typ, p.actor, p.mutate)
+	return func() {
+		if e.Sequence != j.seq+1 {
+			// Folding it now would corrupt the journey: a bug in the caller.
+			panic(fmt.Sprintf("trust: a prepared event %d committed after the journey moved to %d", e.Sequence, j.seq))
+		}
+		j.fold(e.Sequence, e.Time, e.Type, e.Actor, mutate)
+	}, nil
 }
 
 // prepare checks e and returns the state change it makes (nil for none).
@@ -480,7 +465,7 @@ func (j *Journey) decide(e Event) (func(), error) {
 		return nil, refuse(e.Type, ErrConflict, "the journey has already started")
 	case *Breach:
 		if err := d.ValidateIn(j.rel); err != nil {
-			return nil, Prefix("data", err)
+			return nil, prefix("data", err)
 		}
 		if _, ok := e.Actor.Partner(); !ok && e.Actor.Kind != ActorProfessional {
 			return nil, refuse(e.Type, ErrForbidden, "a breach is recorded by a partner or a professional")
@@ -515,7 +500,7 @@ func (j *Journey) decide(e Event) (func(), error) {
 			return nil, err
 		}
 		if e.Visibility == Sealed && e.SealKey != AccountSealKey(d.Breach) {
-			return nil, Invalid("sealkey", "a sealed account uses the seal key %q", AccountSealKey(d.Breach))
+			return nil, invalid("sealkey", "a sealed account uses the seal key %q", AccountSealKey(d.Breach))
 		}
 		return func() { b.accounts[d.Partner]++ }, nil
 	case *Acknowledgement:
@@ -759,13 +744,6 @@ func (j *Journey) gatesAt(t time.Time, to int) error {
 // [Journey.View], which never tells one partner about the other's safety flag.
 func (j *Journey) Gates(now time.Time) []GateResult { return j.gates(nil, now, true) }
 
-// AppendGatesMet appends to dst what [Journey.Gates] returns, without the
-// reasons of unmet gates: which gates hold, for callers that do not show
-// why (a scheduler's snapshot asks at every plan).
-func (j *Journey) AppendGatesMet(dst []GateResult, now time.Time) []GateResult {
-	return j.gates(dst, now, false)
-}
-
 func (j *Journey) gates(dst []GateResult, now time.Time, explain bool) []GateResult {
 	for _, g := range j.profile.Phases[j.phase].Exit {
 		dst = append(dst, j.eval(g, now, explain))
@@ -778,10 +756,9 @@ func (j *Journey) gates(dst []GateResult, now time.Time, explain bool) []GateRes
 	return dst
 }
 
-// CanAdvance reports whether [Journey.Advance] would succeed at now: the
-// journey has a next phase and every gate to it is met. It is the cheap
-// question to ask after every event; Advance says what is missing.
-func (j *Journey) CanAdvance(now time.Time) bool {
+// canAdvance reports whether [Journey.Advance] would succeed at now: the
+// journey has a next phase and every gate to it is met.
+func (j *Journey) canAdvance(now time.Time) bool {
 	if j.phase+1 >= len(j.profile.Phases) {
 		return false
 	}
@@ -802,7 +779,7 @@ func (j *Journey) Advance(now time.Time) (PhaseChange, error) {
 	if j.phase+1 >= len(j.profile.Phases) {
 		return PhaseChange{}, refuse(TypePhaseChanged, nil, "phase %q is the last phase", j.Phase().Key)
 	}
-	if !j.CanAdvance(now) {
+	if !j.canAdvance(now) {
 		return PhaseChange{}, j.gatesAt(now, j.phase+1)
 	}
 	next := j.profile.Phases[j.phase+1]

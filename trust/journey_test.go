@@ -297,22 +297,22 @@ func TestPrepareChecksOnceAndCommitsLater(t *testing.T) {
 	b := s.breach(alex)
 	e := s.build(trust.PartnerActor(alex), &b, "", "")
 
-	pending, err := s.j.Prepare(e)
+	commit, err := s.j.Prepare(e)
 	require.NoError(t, err)
 	assert.Empty(t, s.j.Breaches(), "Prepare changes nothing")
 	assert.Equal(t, trust.Sequence(1), s.j.Sequence())
-	pending.Commit()
+	commit()
 	assert.Len(t, s.j.Breaches(), 1)
 	assert.Equal(t, e.Sequence, s.j.Sequence())
 	assert.Equal(t, 1, s.j.Effort(alex))
-	assert.Panics(t, pending.Commit, "a second commit of the same event would fold it twice")
+	assert.Panics(t, commit, "a second commit of the same event would fold it twice")
 
 	// A refused event gives no commit and changes nothing.
 	dup := s.build(trust.PartnerActor(alex), &b, "", "")
 	dup.Sequence = e.Sequence + 1
 	refused, err := s.j.Prepare(dup)
 	require.ErrorIs(t, err, trust.ErrConflict)
-	assert.Panics(t, refused.Commit, "a refused event has nothing to commit")
+	assert.Nil(t, refused, "a refused event has nothing to commit")
 	assert.Len(t, s.j.Breaches(), 1)
 
 	// Apply and Prepare-then-commit reach the same journey.

@@ -60,11 +60,11 @@ func (n NeedsRequest) Sentence() string {
 func (n NeedsRequest) Validate() error {
 	switch {
 	case n.ID.IsZero():
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	case n.From.IsZero():
-		return Invalid("from", "is required")
+		return invalid("from", "is required")
 	case !slices.Contains(n.Category.Values(), string(n.Category)):
-		return Invalid("category", "%q is not one of %s", n.Category, strings.Join(n.Category.Values(), ", "))
+		return invalid("category", "%q is not one of %s", n.Category, strings.Join(n.Category.Values(), ", "))
 	}
 	return firstErr(text("feeling", n.Feeling, 1, 200), text("situation", n.Situation, 1, 1000),
 		text("need", n.Need, 1, 1000))
@@ -110,15 +110,15 @@ func (n NeedsAnswer) EventSubject() string { return n.Request.String() }
 func (n NeedsAnswer) Validate() error {
 	switch {
 	case n.Request.IsZero():
-		return Invalid("request", "is required")
+		return invalid("request", "is required")
 	case n.Partner.IsZero():
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	case !slices.Contains(n.Reply.Values(), string(n.Reply)):
-		return Invalid("reply", "%q is not one of %s", n.Reply, strings.Join(n.Reply.Values(), ", "))
+		return invalid("reply", "%q is not one of %s", n.Reply, strings.Join(n.Reply.Values(), ", "))
 	case n.Reply == NeedsCounterOffer && strings.TrimSpace(n.CounterOffer) == "":
-		return Invalid("counter_offer", "is required when the reply is counter_offer")
+		return invalid("counter_offer", "is required when the reply is counter_offer")
 	case n.Reply == NeedsDeclined && strings.TrimSpace(n.Reason) == "":
-		return Invalid("reason", "is required when the reply is declined")
+		return invalid("reason", "is required when the reply is declined")
 	}
 	return firstErr(text("counter_offer", n.CounterOffer, 0, 1000), text("reason", n.Reason, 0, 1000))
 }
@@ -157,9 +157,9 @@ func (n NeedsClosed) EventSubject() string { return n.Request.String() }
 func (n NeedsClosed) Validate() error {
 	switch {
 	case n.Request.IsZero():
-		return Invalid("request", "is required")
+		return invalid("request", "is required")
 	case !slices.Contains(n.Outcome.Values(), string(n.Outcome)):
-		return Invalid("outcome", "%q is not fulfilled, lapsed or withdrawn", n.Outcome)
+		return invalid("outcome", "%q is not fulfilled, lapsed or withdrawn", n.Outcome)
 	}
 	return text("note", n.Note, 0, 1000)
 }

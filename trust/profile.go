@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/mendkit/mend/internal/keys"
 )
 
 // GateKind names a predicate over the journey state.
@@ -69,26 +71,26 @@ type Gate struct {
 // Validate checks the gate's parameters.
 func (g Gate) Validate() error {
 	if !slices.Contains(g.Kind.Values(), string(g.Kind)) {
-		return Invalid("kind", "%q is not a gate kind", g.Kind)
+		return invalid("kind", "%q is not a gate kind", g.Kind)
 	}
 	if g.Min < 0 || g.Min > 10000 {
-		return Invalid("min", "must be between 0 and 10000")
+		return invalid("min", "must be between 0 and 10000")
 	}
 	if g.Days < 0 || g.Days > 3650 {
-		return Invalid("days", "must be between 0 and 3650")
+		return invalid("days", "must be between 0 and 3650")
 	}
 	switch g.Kind {
 	case GateEventCount:
 		if !typeRE.MatchString(g.EventType) {
-			return Invalid("event_type", "%q is not a namespaced event type", g.EventType)
+			return invalid("event_type", "%q is not a namespaced event type", g.EventType)
 		}
 	case GateDaysInPhase:
 		if g.Days == 0 {
-			return Invalid("days", "is required for days_in_phase")
+			return invalid("days", "is required for days_in_phase")
 		}
 	}
 	if g.Kind != GateEventCount && (g.EventType != "" || g.InPhase) {
-		return Invalid("event_type", "is only used by event_count")
+		return invalid("event_type", "is only used by event_count")
 	}
 	return text("why", g.Why, 0, 500)
 }
@@ -132,30 +134,30 @@ type Profile struct {
 // Validate checks the profile: keys well formed and unique, at least one
 // phase, gates valid, RegressTo naming a phase.
 func (p Profile) Validate() error {
-	if !IsKey(p.Key) || len(p.Key) > 64 {
-		return Invalid("key", "%q is not a lower-case key such as \"my-profile\"", p.Key)
+	if !keys.Is(p.Key) || len(p.Key) > 64 {
+		return invalid("key", "%q is not a lower-case key such as \"my-profile\"", p.Key)
 	}
 	if p.Version < 1 {
-		return Invalid("version", "must be at least 1")
+		return invalid("version", "must be at least 1")
 	}
 	if err := firstErr(text("title", p.Title, 1, 120), text("summary", p.Summary, 1, 2000),
 		text("citation", p.Citation, 0, 500)); err != nil {
 		return err
 	}
 	if len(p.Phases) == 0 {
-		return Invalid("phases", "needs at least one phase")
+		return invalid("phases", "needs at least one phase")
 	}
 	if len(p.Phases) > 32 {
-		return Invalid("phases", "has more than 32 phases")
+		return invalid("phases", "has more than 32 phases")
 	}
 	seen := map[string]bool{}
 	for i, ph := range p.Phases {
 		at := "phases." + itoa(i)
-		if !IsKey(ph.Key) || len(ph.Key) > 64 {
-			return Invalid(at+".key", "%q is not a lower-case key", ph.Key)
+		if !keys.Is(ph.Key) || len(ph.Key) > 64 {
+			return invalid(at+".key", "%q is not a lower-case key", ph.Key)
 		}
 		if seen[ph.Key] {
-			return Invalid(at+".key", "%q is used twice", ph.Key)
+			return invalid(at+".key", "%q is used twice", ph.Key)
 		}
 		seen[ph.Key] = true
 		if err := firstErr(text(at+".title", ph.Title, 1, 120), text(at+".purpose", ph.Purpose, 1, 2000)); err != nil {
@@ -163,17 +165,17 @@ func (p Profile) Validate() error {
 		}
 		for j, g := range ph.Entry {
 			if err := g.Validate(); err != nil {
-				return Prefix(at+".entry."+itoa(j), err)
+				return prefix(at+".entry."+itoa(j), err)
 			}
 		}
 		for j, g := range ph.Exit {
 			if err := g.Validate(); err != nil {
-				return Prefix(at+".exit."+itoa(j), err)
+				return prefix(at+".exit."+itoa(j), err)
 			}
 		}
 	}
 	if p.RegressTo != "" && !seen[p.RegressTo] {
-		return Invalid("regress_to", "%q is not a phase of this profile", p.RegressTo)
+		return invalid("regress_to", "%q is not a phase of this profile", p.RegressTo)
 	}
 	return nil
 }
@@ -198,7 +200,7 @@ func ParseProfile(b []byte) (Profile, error) {
 		return Profile{}, decodeErr(err)
 	}
 	if dec.More() {
-		return Profile{}, Invalid("", "trailing data after the profile")
+		return Profile{}, invalid("", "trailing data after the profile")
 	}
 	if err := p.Validate(); err != nil {
 		return Profile{}, err

@@ -24,7 +24,7 @@ type Partner struct {
 // Validate checks the partner's fields.
 func (p Partner) Validate() error {
 	if p.ID.IsZero() {
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	}
 	if err := text("display_name", p.DisplayName, 1, 80); err != nil {
 		return err
@@ -33,7 +33,7 @@ func (p Partner) Validate() error {
 		return err
 	}
 	if p.Locale != "" && !validLocale(p.Locale) {
-		return Invalid("locale", "%q is not a BCP 47 language tag", p.Locale)
+		return invalid("locale", "%q is not a BCP 47 language tag", p.Locale)
 	}
 	return nil
 }
@@ -60,29 +60,29 @@ type Relationship struct {
 // Validate checks the relationship's fields.
 func (r Relationship) Validate() error {
 	if r.ID.IsZero() {
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	}
 	for i, p := range r.Partners {
 		if err := p.Validate(); err != nil {
-			return Prefix("partners."+string(rune('0'+i)), err)
+			return prefix("partners."+string(rune('0'+i)), err)
 		}
 	}
 	if r.Partners[0].ID == r.Partners[1].ID {
-		return Invalid("partners", "the two partners must be different people")
+		return invalid("partners", "the two partners must be different people")
 	}
 	if _, err := r.Location(); err != nil {
 		return err
 	}
 	if r.Started.IsZero() {
-		return Invalid("started", "is required")
+		return invalid("started", "is required")
 	}
 	seen := map[PartnerID]bool{}
 	for i, id := range r.ResearchConsent {
 		if !r.Has(id) {
-			return Invalid("research_consent."+itoa(i), "%s is not a partner in this relationship", id)
+			return invalid("research_consent."+itoa(i), "%s is not a partner in this relationship", id)
 		}
 		if seen[id] {
-			return Invalid("research_consent."+itoa(i), "%s is listed twice", id)
+			return invalid("research_consent."+itoa(i), "%s is listed twice", id)
 		}
 		seen[id] = true
 	}
@@ -92,24 +92,26 @@ func (r Relationship) Validate() error {
 // Location loads the relationship's time zone. Zones are loaded once per
 // process and shared: a *time.Location is immutable.
 func (r Relationship) Location() (*time.Location, error) {
-	return LoadLocation(r.TimeZone)
+	return loadLocation(r.TimeZone)
 }
 
 var locations sync.Map // IANA name -> *time.Location
 
-// LoadLocation loads an IANA time zone by name, caching it, and refuses the
+// loadLocation loads an IANA time zone by name, caching it, and refuses the
 // empty name, "Local" and anything the zone database does not know, with a
-// *ValidationError for field "time_zone".
-func LoadLocation(name string) (*time.Location, error) {
+// *ValidationError for field "time_zone". Plans read the couple's zone on
+// every call, and loading it from the zone database costs more than the rest
+// of a plan, so this is the one place mend caches time zones.
+func loadLocation(name string) (*time.Location, error) {
 	if name == "" {
-		return nil, Invalid("time_zone", "is required")
+		return nil, invalid("time_zone", "is required")
 	}
 	if loc, ok := locations.Load(name); ok {
 		return loc.(*time.Location), nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil || strings.EqualFold(name, "local") || len(name) > 64 {
-		return nil, Invalid("time_zone", "%q is not an IANA time zone", name)
+		return nil, invalid("time_zone", "%q is not an IANA time zone", name)
 	}
 	locations.Store(name, loc)
 	return loc, nil
@@ -155,24 +157,17 @@ func (r Relationship) BothConsentToResearch() bool {
 	return n == 2
 }
 
-// text checks a free-text field of the trust package.
+// text checks a free-text field of the trust package: valid UTF-8, present
+// (not only white space) when minLen > 0, and at most maxLen characters.
 func text(field, s string, minLen, maxLen int) error {
-	return CheckText("trust", field, s, minLen, maxLen)
-}
-
-// CheckText checks a free-text field: valid UTF-8, present (not only white
-// space) when minLen > 0, and at most maxLen characters. The error is a
-// *ValidationError of package pkg naming field. Every mend package checks
-// its text fields with it.
-func CheckText(pkg, field, s string, minLen, maxLen int) error {
 	if !utf8.ValidString(s) {
-		return InvalidIn(pkg, field, "is not valid UTF-8")
+		return invalid(field, "is not valid UTF-8")
 	}
 	if minLen > 0 && strings.TrimSpace(s) == "" {
-		return InvalidIn(pkg, field, "is required")
+		return invalid(field, "is required")
 	}
 	if n := utf8.RuneCountInString(s); n > maxLen {
-		return InvalidIn(pkg, field, "is %d characters; the limit is %d", n, maxLen)
+		return invalid(field, "is %d characters; the limit is %d", n, maxLen)
 	}
 	return nil
 }

@@ -39,10 +39,10 @@ func (c Commitment) OwnerPartner() PartnerID { return c.Partner }
 // Validate checks the fields.
 func (c Commitment) Validate() error {
 	if c.Partner.IsZero() {
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	}
 	if !slices.Contains(c.Answer.Values(), string(c.Answer)) {
-		return Invalid("answer", "%q is not yes, unsure or no", c.Answer)
+		return invalid("answer", "%q is not yes, unsure or no", c.Answer)
 	}
 	return nil
 }
@@ -110,17 +110,17 @@ func (f SafetyFlag) OwnerPartner() PartnerID { return f.Partner }
 // Validate checks the fields.
 func (f SafetyFlag) Validate() error {
 	if f.ID.IsZero() {
-		return Invalid("id", "is required")
+		return invalid("id", "is required")
 	}
 	if f.Partner.IsZero() {
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	}
 	if len(f.Kinds) == 0 {
-		return Invalid("kinds", "needs at least one kind")
+		return invalid("kinds", "needs at least one kind")
 	}
 	for i, k := range f.Kinds {
 		if !slices.Contains(k.Values(), string(k)) {
-			return Invalid("kinds."+itoa(i), "%q is not one of %s", k, strings.Join(k.Values(), ", "))
+			return invalid("kinds."+itoa(i), "%q is not one of %s", k, strings.Join(k.Values(), ", "))
 		}
 	}
 	return text("note", f.Note, 0, 4000)
@@ -143,10 +143,10 @@ func (c SafetyFlagCleared) OwnerPartner() PartnerID { return c.Partner }
 // Validate checks the fields.
 func (c SafetyFlagCleared) Validate() error {
 	if c.Flag.IsZero() {
-		return Invalid("flag", "is required")
+		return invalid("flag", "is required")
 	}
 	if c.Partner.IsZero() {
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	}
 	return nil
 }
@@ -175,13 +175,13 @@ func (c ProfessionalConsent) OwnerPartner() PartnerID { return c.Partner }
 // Validate checks the fields.
 func (c ProfessionalConsent) Validate() error {
 	if c.Partner.IsZero() {
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	}
 	if c.Professional.IsZero() {
-		return Invalid("professional", "is required")
+		return invalid("professional", "is required")
 	}
 	if !c.Granted && c.IncludeSafety {
-		return Invalid("include_safety", "must be false when consent is withdrawn")
+		return invalid("include_safety", "must be false when consent is withdrawn")
 	}
 	return nil
 }
@@ -200,7 +200,7 @@ func (ResearchConsent) EventType() string { return TypeResearchConsent }
 // Validate checks the fields.
 func (c ResearchConsent) Validate() error {
 	if c.Partner.IsZero() {
-		return Invalid("partner", "is required")
+		return invalid("partner", "is required")
 	}
 	return nil
 }

@@ -1,5 +1,7 @@
 package trust
 
+import "github.com/mendkit/mend/internal/schemafile"
+
 // Event types of the trust package. Each has one payload type and one JSON
 // Schema, named by the event's dataschema.
 const (
@@ -21,32 +23,26 @@ const (
 	TypePhaseChanged            = "trust.phase_changed"
 )
 
-// SchemaID returns the $id of a published schema: SchemaBase +
-// "<pkg>/<name>-<version>.json".
-func SchemaID(pkg, name, version string) string {
-	return SchemaBase + pkg + "/" + name + "-" + version + ".json"
-}
-
 func init() {
 	all := []Visibility{Shared, Private, Sealed, WithProfessional}
 	shared := []Visibility{Shared}
 	for _, s := range []EventSpec{
-		{Type: TypeJourneyStarted, New: func() Payload { return new(JourneyStarted) }, Schema: SchemaID("trust", "journey-started", "1.0"), Visibilities: shared},
-		{Type: TypeBreachRecorded, New: func() Payload { return new(Breach) }, Schema: SchemaID("trust", "breach", "1.0"), Visibilities: []Visibility{Shared, WithProfessional}},
-		{Type: TypeBreachEnded, New: func() Payload { return new(BreachEnded) }, Schema: SchemaID("trust", "breach-ended", "1.0"), Visibilities: shared},
-		{Type: TypeAccountGiven, New: func() Payload { return new(Account) }, Schema: SchemaID("trust", "account", "1.0"), Visibilities: all},
-		{Type: TypeAcknowledgementGiven, New: func() Payload { return new(Acknowledgement) }, Schema: SchemaID("trust", "acknowledgement", "1.0"), Visibilities: shared},
-		{Type: TypeAcknowledgementAnswered, New: func() Payload { return new(AcknowledgementAnswer) }, Schema: SchemaID("trust", "acknowledgement-answer", "1.0"), Visibilities: shared},
-		{Type: TypeNeedsRequested, New: func() Payload { return new(NeedsRequest) }, Schema: SchemaID("trust", "needs-request", "1.0"), Visibilities: shared},
-		{Type: TypeNeedsAnswered, New: func() Payload { return new(NeedsAnswer) }, Schema: SchemaID("trust", "needs-answer", "1.0"), Visibilities: shared},
-		{Type: TypeNeedsClosed, New: func() Payload { return new(NeedsClosed) }, Schema: SchemaID("trust", "needs-closed", "1.0"), Visibilities: shared},
-		{Type: TypeCommitmentStated, New: func() Payload { return new(Commitment) }, Schema: SchemaID("trust", "commitment", "1.0"), Visibilities: []Visibility{Private, Shared, WithProfessional}},
-		{Type: TypeSafetyFlagRaised, New: func() Payload { return new(SafetyFlag) }, Schema: SchemaID("trust", "safety-flag", "1.0"), Visibilities: []Visibility{Private}, Sensitive: true},
-		{Type: TypeSafetyFlagCleared, New: func() Payload { return new(SafetyFlagCleared) }, Schema: SchemaID("trust", "safety-flag-cleared", "1.0"), Visibilities: []Visibility{Private}, Sensitive: true},
-		{Type: TypeProfessionalConsent, New: func() Payload { return new(ProfessionalConsent) }, Schema: SchemaID("trust", "professional-consent", "1.0"), Visibilities: []Visibility{Private}},
-		{Type: TypeResearchConsent, New: func() Payload { return new(ResearchConsent) }, Schema: SchemaID("trust", "research-consent", "1.0"), Visibilities: shared},
-		{Type: TypePauseChanged, New: func() Payload { return new(PauseChange) }, Schema: SchemaID("trust", "pause-change", "1.0"), Visibilities: shared},
-		{Type: TypePhaseChanged, New: func() Payload { return new(PhaseChange) }, Schema: SchemaID("trust", "phase-change", "1.0"), Visibilities: shared},
+		{Type: TypeJourneyStarted, New: func() Payload { return new(JourneyStarted) }, Schema: schemafile.ID("trust", "journey-started", "1.0"), Visibilities: shared},
+		{Type: TypeBreachRecorded, New: func() Payload { return new(Breach) }, Schema: schemafile.ID("trust", "breach", "1.0"), Visibilities: []Visibility{Shared, WithProfessional}},
+		{Type: TypeBreachEnded, New: func() Payload { return new(BreachEnded) }, Schema: schemafile.ID("trust", "breach-ended", "1.0"), Visibilities: shared},
+		{Type: TypeAccountGiven, New: func() Payload { return new(Account) }, Schema: schemafile.ID("trust", "account", "1.0"), Visibilities: all},
+		{Type: TypeAcknowledgementGiven, New: func() Payload { return new(Acknowledgement) }, Schema: schemafile.ID("trust", "acknowledgement", "1.0"), Visibilities: shared},
+		{Type: TypeAcknowledgementAnswered, New: func() Payload { return new(AcknowledgementAnswer) }, Schema: schemafile.ID("trust", "acknowledgement-answer", "1.0"), Visibilities: shared},
+		{Type: TypeNeedsRequested, New: func() Payload { return new(NeedsRequest) }, Schema: schemafile.ID("trust", "needs-request", "1.0"), Visibilities: shared},
+		{Type: TypeNeedsAnswered, New: func() Payload { return new(NeedsAnswer) }, Schema: schemafile.ID("trust", "needs-answer", "1.0"), Visibilities: shared},
+		{Type: TypeNeedsClosed, New: func() Payload { return new(NeedsClosed) }, Schema: schemafile.ID("trust", "needs-closed", "1.0"), Visibilities: shared},
+		{Type: TypeCommitmentStated, New: func() Payload { return new(Commitment) }, Schema: schemafile.ID("trust", "commitment", "1.0"), Visibilities: []Visibility{Private, Shared, WithProfessional}},
+		{Type: TypeSafetyFlagRaised, New: func() Payload { return new(SafetyFlag) }, Schema: schemafile.ID("trust", "safety-flag", "1.0"), Visibilities: []Visibility{Private}, Sensitive: true},
+		{Type: TypeSafetyFlagCleared, New: func() Payload { return new(SafetyFlagCleared) }, Schema: schemafile.ID("trust", "safety-flag-cleared", "1.0"), Visibilities: []Visibility{Private}, Sensitive: true},
+		{Type: TypeProfessionalConsent, New: func() Payload { return new(ProfessionalConsent) }, Schema: schemafile.ID("trust", "professional-consent", "1.0"), Visibilities: []Visibility{Private}},
+		{Type: TypeResearchConsent, New: func() Payload { return new(ResearchConsent) }, Schema: schemafile.ID("trust", "research-consent", "1.0"), Visibilities: shared},
+		{Type: TypePauseChanged, New: func() Payload { return new(PauseChange) }, Schema: schemafile.ID("trust", "pause-change", "1.0"), Visibilities: shared},
+		{Type: TypePhaseChanged, New: func() Payload { return new(PhaseChange) }, Schema: schemafile.ID("trust", "phase-change", "1.0"), Visibilities: shared},
 	} {
 		MustRegisterEventType(s)
 	}

@@ -45,7 +45,7 @@ type story struct {
 	sam   trust.PartnerID
 	done  map[string]int
 
-	agreement agreement.AgreementID
+	agreement agreement.ID
 }
 
 func id[T any](s *story) trust.ID[T] {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
@@ -98,7 +99,7 @@ func (s *server) startJourney(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := rel.Validate(); err != nil {
-		writeProblem(w, problemFor(s.log, trust.Prefix("data", err), "relationship"))
+		writeProblem(w, problemFor(s.log, check.Prefix("data", err), "relationship"))
 		return
 	}
 	profile := trust.DefaultProfile()

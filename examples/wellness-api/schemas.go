@@ -14,6 +14,8 @@ import (
 
 	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
@@ -27,14 +29,14 @@ var apiSchemaFS embed.FS
 
 // IDs of the service's own request schemas.
 var (
-	startJourneySchema     = trust.SchemaID(apiPackage, "start-journey", "1.0")
-	eventRequestSchema     = trust.SchemaID(apiPackage, "event-request", "1.0")
-	checkInRequestSchema   = trust.SchemaID(apiPackage, "checkin-request", "1.0")
-	signRequestSchema      = trust.SchemaID(apiPackage, "sign-request", "1.0")
-	assignmentActionSchema = trust.SchemaID(apiPackage, "assignment-action", "1.0")
-	relationshipSchema     = trust.SchemaID("trust", "relationship", "1.0")
-	checkInSchema          = trust.SchemaID("progress", "checkin", "1.0")
-	checkInNoteSchema      = trust.SchemaID("progress", "checkin-note", "1.0")
+	startJourneySchema     = schemafile.ID(apiPackage, "start-journey", "1.0")
+	eventRequestSchema     = schemafile.ID(apiPackage, "event-request", "1.0")
+	checkInRequestSchema   = schemafile.ID(apiPackage, "checkin-request", "1.0")
+	signRequestSchema      = schemafile.ID(apiPackage, "sign-request", "1.0")
+	assignmentActionSchema = schemafile.ID(apiPackage, "assignment-action", "1.0")
+	relationshipSchema     = schemafile.ID("trust", "relationship", "1.0")
+	checkInSchema          = schemafile.ID("progress", "checkin", "1.0")
+	checkInNoteSchema      = schemafile.ID("progress", "checkin-note", "1.0")
 )
 
 // fieldError names one invalid field of a request body by its dotted JSON
@@ -58,10 +60,11 @@ type schemas struct {
 
 // publishedSchemas lists the schemas the service serves and validates with.
 func publishedSchemas() ([]trust.Schema, error) {
-	own, err := trust.LoadSchemas(apiPackage, apiSchemaFS, "schemas")
+	files, err := schemafile.Load(apiPackage, apiSchemaFS, "schemas")
 	if err != nil {
 		return nil, err
 	}
+	own := check.Schemas(files)
 	var all []trust.Schema
 	for _, l := range [][]trust.Schema{trust.Schemas(), agreement.Schemas(), progress.Schemas(), exercise.Schemas(), own} {
 		all = append(all, l...)

@@ -154,7 +154,7 @@ type sim struct {
 	commit [2]trust.CommitmentAnswer
 	breach []*breachSim
 	needs  []*needSim
-	agreed *agreement.AgreementID
+	agreed *agreement.ID
 	signed [2]bool
 	active bool
 	latent [2]float64 // trust in the other partner, 0–10
@@ -201,7 +201,7 @@ func newSim(ctx context.Context, p Params, d Draw, seed uint64, buf []trust.Even
 	if buf == nil {
 		buf = make([]trust.Event, 0, eventsPerWeek*p.Weeks)
 	}
-	loc, err := trust.LoadLocation(d.TimeZone)
+	loc, err := time.LoadLocation(d.TimeZone)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
@@ -269,14 +270,14 @@ func Export(events []trust.Event, opts ExportOptions) (Exported, bool, error) {
 // reuses from one couple to the next (nil: a new one).
 func export(events []trust.Event, opts ExportOptions, buf []ExportEvent) (Exported, bool, error) {
 	if len(opts.Key) == 0 {
-		return Exported{}, false, trust.InvalidIn(pkg, "key", "a pseudonymisation key is required")
+		return Exported{}, false, check.Invalid(pkg, "key", "a pseudonymisation key is required")
 	}
 	if len(events) == 0 {
-		return Exported{}, false, trust.InvalidIn(pkg, "events", "the stream is empty")
+		return Exported{}, false, check.Invalid(pkg, "events", "the stream is empty")
 	}
 	start, ok := events[0].Data.(*trust.JourneyStarted)
 	if !ok {
-		return Exported{}, false, trust.InvalidIn(pkg, "events.0", "a stream begins with %s", trust.TypeJourneyStarted)
+		return Exported{}, false, check.Invalid(pkg, "events.0", "a stream begins with %s", trust.TypeJourneyStarted)
 	}
 	rel := start.Relationship
 	consent := map[trust.PartnerID]bool{}
@@ -585,7 +586,7 @@ func (x *exporter) agreementVersion(a agreement.Agreement, by trust.PartnerID) E
 	return out
 }
 
-func (x *exporter) occurrence(a agreement.AgreementID, t agreement.TermID, at time.Time, by *trust.PartnerID) ExportData {
+func (x *exporter) occurrence(a agreement.ID, t agreement.TermID, at time.Time, by *trust.PartnerID) ExportData {
 	out := ExportData{Agreement: pseud(x.ps, 'a', a), Term: pseud(x.ps, 't', t), OccurrenceDay: x.dayOf(at)}
 	if by != nil {
 		out.Partner = x.partner(*by)

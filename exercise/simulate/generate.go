@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -51,7 +52,7 @@ func (c *Config) defaults() error {
 		c.Shards = 1
 	}
 	if c.Shards < 1 || c.Shard < 0 || c.Shard >= c.Shards {
-		return trust.InvalidIn(pkg, "shard", "must be i/n with 0 <= i < n")
+		return check.Invalid(pkg, "shard", "must be i/n with 0 <= i < n")
 	}
 	return c.Params.Validate()
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -157,10 +158,10 @@ func ParseParams(b []byte) (Params, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		return Params{}, trust.InvalidIn(pkg, "", "parameter file: %v", err)
+		return Params{}, check.Invalid(pkg, "", "parameter file: %v", err)
 	}
 	if dec.More() {
-		return Params{}, trust.InvalidIn(pkg, "", "parameter file: trailing data")
+		return Params{}, check.Invalid(pkg, "", "parameter file: trailing data")
 	}
 	return p, p.Validate()
 }
@@ -169,16 +170,16 @@ func ParseParams(b []byte) (Params, error) {
 func (p Params) Validate() error {
 	switch {
 	case p.Couples < 1:
-		return trust.InvalidIn(pkg, "couples", "must be at least 1")
+		return check.Invalid(pkg, "couples", "must be at least 1")
 	case p.Weeks < 1 || p.Weeks > 520:
-		return trust.InvalidIn(pkg, "weeks", "must be between 1 and 520")
+		return check.Invalid(pkg, "weeks", "must be between 1 and 520")
 	case p.CouplesPerPart < 1:
-		return trust.InvalidIn(pkg, "couples_per_part", "must be at least 1")
+		return check.Invalid(pkg, "couples_per_part", "must be at least 1")
 	case p.StartSpreadDays < 0 || p.StartSpreadDays > 3650:
-		return trust.InvalidIn(pkg, "start_spread_days", "must be between 0 and 3650")
+		return check.Invalid(pkg, "start_spread_days", "must be between 0 and 3650")
 	}
 	if _, err := time.Parse(time.DateOnly, p.StartDate); err != nil {
-		return trust.InvalidIn(pkg, "start_date", "%q is not a date YYYY-MM-DD", p.StartDate)
+		return check.Invalid(pkg, "start_date", "%q is not a date YYYY-MM-DD", p.StartDate)
 	}
 	for _, r := range []struct {
 		f string
@@ -188,7 +189,7 @@ func (p Params) Validate() error {
 		{"dynamics.decay", p.Dynamics.Decay}, {"dynamics.needs_rate", p.Dynamics.NeedsRate},
 		{"dynamics.agreement_rate", p.Dynamics.AgreementRate}, {"dynamics.date_night_rate", p.Dynamics.DateNightRate}} {
 		if !(r.v >= 0 && r.v <= 1) {
-			return trust.InvalidIn(pkg, r.f, "must be between 0 and 1")
+			return check.Invalid(pkg, r.f, "must be between 0 and 1")
 		}
 	}
 	for _, r := range []struct {
@@ -199,7 +200,7 @@ func (p Params) Validate() error {
 		{"dynamics.disclosure_drop", p.Dynamics.DisclosureDrop}, {"dynamics.noise", p.Dynamics.Noise},
 		{"dynamics.disclosure_rate", p.Dynamics.DisclosureRate}, {"dynamics.safety_weeks", p.Dynamics.SafetyWeeks}} {
 		if !(r.v >= 0 && r.v <= 10) {
-			return trust.InvalidIn(pkg, r.f, "must be between 0 and 10")
+			return check.Invalid(pkg, r.f, "must be between 0 and 10")
 		}
 	}
 	for _, t := range []struct {
@@ -208,7 +209,7 @@ func (p Params) Validate() error {
 	}{{"engagement", p.Engagement}, {"honesty", p.Honesty}, {"adherence", p.Adherence},
 		{"setback_propensity", p.SetbackPropensity}, {"safety_incidence", p.SafetyIncidence}} {
 		if err := t.v.validate(); err != nil {
-			return trust.Prefix(t.f, err)
+			return check.Prefix(t.f, err)
 		}
 	}
 	checks := []struct {
@@ -224,21 +225,21 @@ func (p Params) Validate() error {
 	}
 	for _, c := range checks {
 		if len(c.list) == 0 {
-			return trust.InvalidIn(pkg, c.f, "needs at least one choice")
+			return check.Invalid(pkg, c.f, "needs at least one choice")
 		}
 		total := 0.0
 		for i, ch := range c.list {
 			at := c.f + "." + strconv.Itoa(i)
 			if !c.valid(ch.Value) {
-				return trust.InvalidIn(pkg, at+".value", "%q is not a valid choice", ch.Value)
+				return check.Invalid(pkg, at+".value", "%q is not a valid choice", ch.Value)
 			}
 			if !(ch.Weight >= 0) || math.IsInf(ch.Weight, 0) {
-				return trust.InvalidIn(pkg, at+".weight", "must be a finite number at least 0")
+				return check.Invalid(pkg, at+".weight", "must be a finite number at least 0")
 			}
 			total += ch.Weight
 		}
 		if !(total > 0) {
-			return trust.InvalidIn(pkg, c.f, "the weights sum to zero")
+			return check.Invalid(pkg, c.f, "the weights sum to zero")
 		}
 	}
 	return nil
@@ -247,11 +248,11 @@ func (p Params) Validate() error {
 func (t Triangular) validate() error {
 	for _, v := range []float64{t.Min, t.Mode, t.Max} {
 		if !(v >= 0 && v <= 1) {
-			return trust.InvalidIn(pkg, "", "min, mode and max must lie between 0 and 1")
+			return check.Invalid(pkg, "", "min, mode and max must lie between 0 and 1")
 		}
 	}
 	if !(t.Min <= t.Mode && t.Mode <= t.Max) {
-		return trust.InvalidIn(pkg, "mode", "must satisfy min <= mode <= max")
+		return check.Invalid(pkg, "mode", "must satisfy min <= mode <= max")
 	}
 	return nil
 }

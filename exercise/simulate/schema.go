@@ -3,28 +3,30 @@ package simulate
 import (
 	"embed"
 
+	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/trust"
 )
 
 //go:embed schemas/*.json
 var schemaFS embed.FS
 
-var schemas = trust.EmbeddedSchemas(pkg, schemaFS, "schemas")
+var schemas = schemafile.Embedded(pkg, schemaFS, "schemas")
 
 // Schemas lists the JSON Schemas the simulate package publishes: the
 // exported event (export-event), the rows of the two CSV files
 // (couple-summary, panel-row), the parameter file (params) and the
 // dataset manifest (manifest). Their $ids are
 // trust.SchemaBase + "simulate/<name>-<version>.json".
-func Schemas() []trust.Schema { return schemas() }
+func Schemas() []trust.Schema { return check.Schemas(schemas()) }
 
 // Schema IDs of the published schemas.
 var (
-	ExportEventSchema   = trust.SchemaID(pkg, "export-event", "1.0")
-	CoupleSummarySchema = trust.SchemaID(pkg, "couple-summary", "1.0")
-	PanelRowSchema      = trust.SchemaID(pkg, "panel-row", "1.0")
-	ParamsSchema        = trust.SchemaID(pkg, "params", "1.0")
-	ManifestSchema      = trust.SchemaID(pkg, "manifest", "1.0")
+	ExportEventSchema   = schemafile.ID(pkg, "export-event", "1.0")
+	CoupleSummarySchema = schemafile.ID(pkg, "couple-summary", "1.0")
+	PanelRowSchema      = schemafile.ID(pkg, "panel-row", "1.0")
+	ParamsSchema        = schemafile.ID(pkg, "params", "1.0")
+	ManifestSchema      = schemafile.ID(pkg, "manifest", "1.0")
 )
 
 func schemaJSON(id string) []byte {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -92,13 +93,13 @@ func field(i int, name string) string {
 // is unreadable later.
 func prepare(ctx context.Context, rel trust.RelationshipID, expected trust.Sequence, events []trust.Event) (*batch, error) {
 	if rel.IsZero() {
-		return nil, trust.InvalidIn("store", "relationship", "is required")
+		return nil, check.Invalid("store", "relationship", "is required")
 	}
 	if len(events) == 0 {
-		return nil, trust.InvalidIn("store", "events", "at least one event is required")
+		return nil, check.Invalid("store", "events", "at least one event is required")
 	}
 	if uint64(expected) > ^uint64(0)-uint64(len(events)) {
-		return nil, trust.InvalidIn("store", "expected", "leaves no room for %d more events", len(events))
+		return nil, check.Invalid("store", "expected", "leaves no room for %d more events", len(events))
 	}
 	b := &batch{rel: rel, expected: expected, recs: make([]record, len(events))}
 	seen := make(map[trust.EventID]int, len(events))
@@ -109,30 +110,30 @@ func prepare(ctx context.Context, rel trust.RelationshipID, expected trust.Seque
 			}
 		}
 		if err := e.Validate(); err != nil {
-			return nil, trust.Prefix(field(i, ""), err)
+			return nil, check.Prefix(field(i, ""), err)
 		}
 		if e.Relationship != rel {
-			return nil, trust.InvalidIn("store", field(i, "relationship"), "is %s, not the stream's relationship %s", e.Relationship, rel)
+			return nil, check.Invalid("store", field(i, "relationship"), "is %s, not the stream's relationship %s", e.Relationship, rel)
 		}
 		if want := expected + trust.Sequence(i) + 1; e.Sequence != want {
-			return nil, trust.InvalidIn("store", field(i, "sequence"), "is %d; after expected sequence %d it must be %d", e.Sequence, expected, want)
+			return nil, check.Invalid("store", field(i, "sequence"), "is %d; after expected sequence %d it must be %d", e.Sequence, expected, want)
 		}
 		if j, dup := seen[e.ID]; dup {
-			return nil, trust.InvalidIn("store", field(i, "id"), "repeats the ID of events.%d", j)
+			return nil, check.Invalid("store", field(i, "id"), "repeats the ID of events.%d", j)
 		}
 		seen[e.ID] = i
 		data, err := encode(e)
 		if err != nil {
-			return nil, trust.InvalidIn("store", field(i, ""), "cannot be encoded: %v", err)
+			return nil, check.Invalid("store", field(i, ""), "cannot be encoded: %v", err)
 		}
 		if len(data) > MaxEventSize {
-			return nil, trust.InvalidIn("store", field(i, ""), "encodes to %d bytes; the limit is %d", len(data), MaxEventSize)
+			return nil, check.Invalid("store", field(i, ""), "encodes to %d bytes; the limit is %d", len(data), MaxEventSize)
 		}
 		if _, err := trust.DecodeEvent(data); err != nil {
-			if p := trust.Prefix(field(i, ""), err); p != err {
+			if p := check.Prefix(field(i, ""), err); p != err {
 				return nil, p
 			}
-			return nil, trust.InvalidIn("store", field(i, ""), "does not decode back: %v", err)
+			return nil, check.Invalid("store", field(i, ""), "does not decode back: %v", err)
 		}
 		b.recs[i] = record{id: e.ID, seq: e.Sequence, data: data}
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -95,10 +96,10 @@ var (
 // [ErrLocked].
 func OpenFile(dir string, opts FileOptions) (*File, error) {
 	if dir == "" {
-		return nil, trust.InvalidIn("store", "dir", "is required")
+		return nil, check.Invalid("store", "dir", "is required")
 	}
 	if opts.MaxBatch < 0 {
-		return nil, trust.InvalidIn("store", "max_batch", "must not be negative")
+		return nil, check.Invalid("store", "max_batch", "must not be negative")
 	}
 	if opts.MaxBatch == 0 {
 		opts.MaxBatch = DefaultMaxBatch
@@ -533,7 +534,7 @@ func (s *File) snapshot(ctx context.Context, rel trust.RelationshipID, from trus
 	}
 	defer s.release()
 	if rel.IsZero() {
-		return nil, trust.InvalidIn("store", "relationship", "is required")
+		return nil, check.Invalid("store", "relationship", "is required")
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -553,7 +554,7 @@ func (s *File) Last(ctx context.Context, rel trust.RelationshipID) (trust.Sequen
 	}
 	defer s.release()
 	if rel.IsZero() {
-		return 0, trust.InvalidIn("store", "relationship", "is required")
+		return 0, check.Invalid("store", "relationship", "is required")
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -118,7 +119,7 @@ func (m *Memory) snapshot(ctx context.Context, rel trust.RelationshipID, from tr
 		return nil, err
 	}
 	if rel.IsZero() {
-		return nil, trust.InvalidIn("store", "relationship", "is required")
+		return nil, check.Invalid("store", "relationship", "is required")
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -141,7 +142,7 @@ func (m *Memory) Last(ctx context.Context, rel trust.RelationshipID) (trust.Sequ
 		return 0, err
 	}
 	if rel.IsZero() {
-		return 0, trust.InvalidIn("store", "relationship", "is required")
+		return 0, check.Invalid("store", "relationship", "is required")
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()

@@ -23,6 +23,7 @@ import (
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -205,7 +206,7 @@ func Generate(t testing.TB, pkg string, e Entry) []byte {
 	t.Helper()
 	r := Reflector(t)
 	s := r.Reflect(e.Value)
-	s.ID = jsonschema.ID(trust.SchemaID(pkg, e.Name, e.Version))
+	s.ID = jsonschema.ID(schemafile.ID(pkg, e.Name, e.Version))
 	if e.Title != "" {
 		s.Title = e.Title
 	}
@@ -299,7 +300,7 @@ func (v *Validator) Validate(id string, doc []byte) error {
 }
 
 // EventSchemaID is the $id of the event envelope schema.
-var EventSchemaID = trust.SchemaID("trust", "event", "1.0")
+var EventSchemaID = schemafile.ID("trust", "event", "1.0")
 
 // ValidateEvent marshals an event and checks the envelope against the event
 // schema and the data against the schema its dataschema names.

@@ -3,7 +3,7 @@ package instrument
 import (
 	"strconv"
 
-	"github.com/mendkit/mend/trust"
+	"github.com/mendkit/mend/internal/check"
 )
 
 // IDs of the built-in instruments.
@@ -146,7 +146,7 @@ func RempelHolmesZanna(reversed ...string) (Definition, error) {
 	}
 	for _, id := range reversed {
 		if _, ok := rev[id]; ok {
-			return Definition{}, trust.InvalidIn(pkg, "reversed", "%q is not an item of %s", id, RHZ)
+			return Definition{}, check.Invalid(pkg, "reversed", "%q is not an item of %s", id, RHZ)
 		}
 	}
 	return d, d.Validate()

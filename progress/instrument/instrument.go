@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mendkit/mend/trust"
+	"github.com/mendkit/mend/internal/check"
 )
 
 const pkg = "progress/instrument"
@@ -89,13 +89,13 @@ type Scale struct {
 // Validate checks the scale.
 func (s Scale) Validate() error {
 	if s.Max <= s.Min {
-		return trust.InvalidIn(pkg, "max", "must be greater than min")
+		return check.Invalid(pkg, "max", "must be greater than min")
 	}
 	if s.Max-s.Min > 100 {
-		return trust.InvalidIn(pkg, "max", "a scale has at most 101 points")
+		return check.Invalid(pkg, "max", "a scale has at most 101 points")
 	}
 	if len(s.Anchors) != 0 && len(s.Anchors) != s.Max-s.Min+1 {
-		return trust.InvalidIn(pkg, "anchors", "has %d labels for %d points", len(s.Anchors), s.Max-s.Min+1)
+		return check.Invalid(pkg, "anchors", "has %d labels for %d points", len(s.Anchors), s.Max-s.Min+1)
 	}
 	return nil
 }
@@ -227,49 +227,49 @@ func (d Definition) item(id string) (Item, Scale, bool) {
 func (d Definition) Validate() error {
 	switch {
 	case !idRE.MatchString(d.ID):
-		return trust.InvalidIn(pkg, "id", "%q is not a lower-case instrument ID", d.ID)
+		return check.Invalid(pkg, "id", "%q is not a lower-case instrument ID", d.ID)
 	case strings.TrimSpace(d.Version) == "" || len(d.Version) > 20:
-		return trust.InvalidIn(pkg, "version", "is required (at most 20 characters)")
+		return check.Invalid(pkg, "version", "is required (at most 20 characters)")
 	case strings.TrimSpace(d.Title) == "" || len(d.Title) > 200:
-		return trust.InvalidIn(pkg, "title", "is required (at most 200 characters)")
+		return check.Invalid(pkg, "title", "is required (at most 200 characters)")
 	case !slices.Contains(d.Kind.Values(), string(d.Kind)):
-		return trust.InvalidIn(pkg, "kind", "%q is not outcome or screen", d.Kind)
+		return check.Invalid(pkg, "kind", "%q is not outcome or screen", d.Kind)
 	case !slices.Contains(d.Aggregate.Values(), string(d.Aggregate)):
-		return trust.InvalidIn(pkg, "aggregate", "%q is not sum or mean", d.Aggregate)
+		return check.Invalid(pkg, "aggregate", "%q is not sum or mean", d.Aggregate)
 	case !slices.Contains(d.Direction.Values(), string(d.Direction)):
-		return trust.InvalidIn(pkg, "direction", "%q is not higher_is_better or higher_is_worse", d.Direction)
+		return check.Invalid(pkg, "direction", "%q is not higher_is_better or higher_is_worse", d.Direction)
 	case !slices.Contains(d.Missing.Values(), string(d.Missing)):
-		return trust.InvalidIn(pkg, "missing", "%q is not require_complete or prorate", d.Missing)
+		return check.Invalid(pkg, "missing", "%q is not require_complete or prorate", d.Missing)
 	case len(d.Items) == 0 || len(d.Items) > 200:
-		return trust.InvalidIn(pkg, "items", "needs 1 to 200 items")
+		return check.Invalid(pkg, "items", "needs 1 to 200 items")
 	case d.Reliability < 0 || d.Reliability >= 1:
-		return trust.InvalidIn(pkg, "reliability", "must be in [0, 1)")
+		return check.Invalid(pkg, "reliability", "must be in [0, 1)")
 	case strings.TrimSpace(d.Citation) == "":
-		return trust.InvalidIn(pkg, "citation", "is required")
+		return check.Invalid(pkg, "citation", "is required")
 	case strings.TrimSpace(d.Licence.Terms) == "":
-		return trust.InvalidIn(pkg, "licence.terms", "is required")
+		return check.Invalid(pkg, "licence.terms", "is required")
 	}
 	if err := d.Scale.Validate(); err != nil {
-		return trust.Prefix("scale", err)
+		return check.Prefix("scale", err)
 	}
 	seen := map[string]bool{}
 	var lo, hi float64
 	for i, it := range d.Items {
 		f := "items." + strconv.Itoa(i)
 		if !idRE.MatchString(it.ID) {
-			return trust.InvalidIn(pkg, f+".id", "%q is not an item ID", it.ID)
+			return check.Invalid(pkg, f+".id", "%q is not an item ID", it.ID)
 		}
 		if seen[it.ID] {
-			return trust.InvalidIn(pkg, f+".id", "%q is used twice", it.ID)
+			return check.Invalid(pkg, f+".id", "%q is used twice", it.ID)
 		}
 		seen[it.ID] = true
 		if it.Scale != nil {
 			if err := it.Scale.Validate(); err != nil {
-				return trust.Prefix(f+".scale", err)
+				return check.Prefix(f+".scale", err)
 			}
 		}
 		if d.Licence.ItemTextIncluded && strings.TrimSpace(it.Text) == "" {
-			return trust.InvalidIn(pkg, f+".text", "is required when the licence says item text is included")
+			return check.Invalid(pkg, f+".text", "is required when the licence says item text is included")
 		}
 		_, s, _ := d.item(it.ID)
 		lo += float64(s.Min)
@@ -279,39 +279,39 @@ func (d Definition) Validate() error {
 		lo, hi = lo/float64(len(d.Items)), hi/float64(len(d.Items))
 	}
 	if !near(d.Range.Min, lo) || !near(d.Range.Max, hi) {
-		return trust.InvalidIn(pkg, "range", "is [%g, %g] but the items give [%g, %g]", d.Range.Min, d.Range.Max, lo, hi)
+		return check.Invalid(pkg, "range", "is [%g, %g] but the items give [%g, %g]", d.Range.Min, d.Range.Max, lo, hi)
 	}
 	if d.Missing == Prorate && (d.MinAnswered < 1 || d.MinAnswered > len(d.Items)) {
-		return trust.InvalidIn(pkg, "min_answered", "must be between 1 and the item count under prorate")
+		return check.Invalid(pkg, "min_answered", "must be between 1 and the item count under prorate")
 	}
 	subIDs := map[string]bool{}
 	for i, s := range d.Subscales {
 		f := "subscales." + strconv.Itoa(i)
 		switch {
 		case !idRE.MatchString(s.ID) || subIDs[s.ID]:
-			return trust.InvalidIn(pkg, f+".id", "%q is not a unique subscale ID", s.ID)
+			return check.Invalid(pkg, f+".id", "%q is not a unique subscale ID", s.ID)
 		case strings.TrimSpace(s.Title) == "":
-			return trust.InvalidIn(pkg, f+".title", "is required")
+			return check.Invalid(pkg, f+".title", "is required")
 		case len(s.Items) == 0:
-			return trust.InvalidIn(pkg, f+".items", "needs at least one item")
+			return check.Invalid(pkg, f+".items", "needs at least one item")
 		case !slices.Contains(s.Aggregate.Values(), string(s.Aggregate)):
-			return trust.InvalidIn(pkg, f+".aggregate", "%q is not sum or mean", s.Aggregate)
+			return check.Invalid(pkg, f+".aggregate", "%q is not sum or mean", s.Aggregate)
 		case !slices.Contains(s.Direction.Values(), string(s.Direction)):
-			return trust.InvalidIn(pkg, f+".direction", "%q is not a direction", s.Direction)
+			return check.Invalid(pkg, f+".direction", "%q is not a direction", s.Direction)
 		}
 		subIDs[s.ID] = true
 		for j, id := range s.Items {
 			if !seen[id] {
-				return trust.InvalidIn(pkg, f+".items."+strconv.Itoa(j), "%q is not an item of %s", id, d.ID)
+				return check.Invalid(pkg, f+".items."+strconv.Itoa(j), "%q is not an item of %s", id, d.ID)
 			}
 		}
 	}
 	for i, c := range d.Cutoffs {
 		if c.Score < d.Range.Min || c.Score > d.Range.Max {
-			return trust.InvalidIn(pkg, "cutoffs."+strconv.Itoa(i)+".score", "is outside the range")
+			return check.Invalid(pkg, "cutoffs."+strconv.Itoa(i)+".score", "is outside the range")
 		}
 		if strings.TrimSpace(c.Label) == "" {
-			return trust.InvalidIn(pkg, "cutoffs."+strconv.Itoa(i)+".label", "is required")
+			return check.Invalid(pkg, "cutoffs."+strconv.Itoa(i)+".label", "is required")
 		}
 	}
 	return nil
@@ -338,21 +338,21 @@ type Response struct {
 // Validate checks the response's shape without its definition.
 func (r Response) Validate() error {
 	if !idRE.MatchString(r.Instrument) {
-		return trust.InvalidIn(pkg, "instrument", "%q is not an instrument ID", r.Instrument)
+		return check.Invalid(pkg, "instrument", "%q is not an instrument ID", r.Instrument)
 	}
 	if strings.TrimSpace(r.Version) == "" || len(r.Version) > 20 {
-		return trust.InvalidIn(pkg, "version", "is required (at most 20 characters)")
+		return check.Invalid(pkg, "version", "is required (at most 20 characters)")
 	}
 	if len(r.Answers) > 200 {
-		return trust.InvalidIn(pkg, "answers", "has more than 200 answers")
+		return check.Invalid(pkg, "answers", "has more than 200 answers")
 	}
 	seen := map[string]bool{}
 	for i, a := range r.Answers {
 		if !idRE.MatchString(a.Item) {
-			return trust.InvalidIn(pkg, "answers."+strconv.Itoa(i)+".item", "%q is not an item ID", a.Item)
+			return check.Invalid(pkg, "answers."+strconv.Itoa(i)+".item", "%q is not an item ID", a.Item)
 		}
 		if seen[a.Item] {
-			return trust.InvalidIn(pkg, "answers."+strconv.Itoa(i)+".item", "%q is answered twice", a.Item)
+			return check.Invalid(pkg, "answers."+strconv.Itoa(i)+".item", "%q is answered twice", a.Item)
 		}
 		seen[a.Item] = true
 	}
@@ -366,18 +366,18 @@ func (d Definition) ValidateResponse(r Response) error {
 		return err
 	}
 	if r.Instrument != d.ID {
-		return trust.InvalidIn(pkg, "instrument", "is %q, not %q", r.Instrument, d.ID)
+		return check.Invalid(pkg, "instrument", "is %q, not %q", r.Instrument, d.ID)
 	}
 	if r.Version != d.Version {
-		return trust.InvalidIn(pkg, "version", "is %q; %s is at version %q", r.Version, d.ID, d.Version)
+		return check.Invalid(pkg, "version", "is %q; %s is at version %q", r.Version, d.ID, d.Version)
 	}
 	for i, a := range r.Answers {
 		_, s, ok := d.item(a.Item)
 		if !ok {
-			return trust.InvalidIn(pkg, "answers."+strconv.Itoa(i)+".item", "%q is not an item of %s", a.Item, d.ID)
+			return check.Invalid(pkg, "answers."+strconv.Itoa(i)+".item", "%q is not an item of %s", a.Item, d.ID)
 		}
 		if a.Value < s.Min || a.Value > s.Max {
-			return trust.InvalidIn(pkg, "answers."+strconv.Itoa(i)+".value", "%d is outside %d..%d", a.Value, s.Min, s.Max)
+			return check.Invalid(pkg, "answers."+strconv.Itoa(i)+".value", "%d is outside %d..%d", a.Value, s.Min, s.Max)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package trust_test
+package keys_test
 
 import (
 	"regexp"
@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"pgregory.net/rapid"
 
-	"github.com/mendkit/mend/trust"
+	"github.com/mendkit/mend/internal/keys"
 )
 
 var (
@@ -24,7 +24,7 @@ func TestIsKey(t *testing.T) {
 		{"", false}, {"1a", false}, {"-a", false}, {"a-", false}, {"a--b", false},
 		{"a_-b", false}, {"A", false}, {"a b", false}, {"é", false}, {"a.b", false},
 	} {
-		assert.Equal(t, tc.want, trust.IsKey(tc.in), "%q", tc.in)
+		assert.Equal(t, tc.want, keys.Is(tc.in), "%q", tc.in)
 	}
 }
 
@@ -37,7 +37,7 @@ func TestIsSnakeName(t *testing.T) {
 		{"weekly_checkin", 40, true}, {"a", 1, true}, {"a__", 3, true}, {"ab", 1, false},
 		{"", 40, false}, {"_a", 40, false}, {"a-b", 40, false}, {"Ab", 40, false},
 	} {
-		assert.Equal(t, tc.want, trust.IsSnakeName(tc.in, tc.max), "%q", tc.in)
+		assert.Equal(t, tc.want, keys.IsSnake(tc.in, tc.max), "%q", tc.in)
 	}
 }
 
@@ -45,8 +45,8 @@ func TestIsSnakeName(t *testing.T) {
 func TestNamesMatchTheirPatterns(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		s := rapid.StringOfN(rapid.SampledFrom([]rune("ab09-_A. é")), 0, 45, -1).Draw(rt, "s")
-		assert.Equal(rt, keyPattern.MatchString(s), trust.IsKey(s), "IsKey(%q)", s)
-		assert.Equal(rt, snakePattern.MatchString(s), trust.IsSnakeName(s, 40), "IsSnakeName(%q)", s)
+		assert.Equal(rt, keyPattern.MatchString(s), keys.Is(s), "IsKey(%q)", s)
+		assert.Equal(rt, snakePattern.MatchString(s), keys.IsSnake(s, 40), "IsSnakeName(%q)", s)
 	})
 }
 
@@ -55,10 +55,10 @@ func FuzzNames(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if keyPattern.MatchString(s) != trust.IsKey(s) {
+		if keyPattern.MatchString(s) != keys.Is(s) {
 			t.Fatalf("IsKey(%q) disagrees with its pattern", s)
 		}
-		if snakePattern.MatchString(s) != trust.IsSnakeName(s, 40) {
+		if snakePattern.MatchString(s) != keys.IsSnake(s, 40) {
 			t.Fatalf("IsSnakeName(%q, 40) disagrees with its pattern", s)
 		}
 	})

@@ -1,12 +1,15 @@
-package trust
+// Package keys checks the names mend uses as keys: profile, phase, exercise,
+// step and scheduler keys, and snake-case names for rituals and tags. The
+// checks run on every event, so they avoid regular expressions.
+package keys
 
-// IsKey reports whether s is a lower-case key: a letter, then letters and
+// Is reports whether s is a lower-case key: a letter, then letters and
 // digits, in words joined by single '-' or '_' ("weekly-checkin",
 // "phase_2"). It accepts exactly what the pattern
 // ^[a-z][a-z0-9]*([_-][a-z0-9]+)*$ accepts, without a regular expression,
 // because keys are checked on every event. Profiles, phases, exercises,
 // steps and schedulers are named by keys; callers bound the length.
-func IsKey(s string) bool {
+func Is(s string) bool {
 	if s == "" || !isLower(s[0]) {
 		return false
 	}
@@ -26,10 +29,10 @@ func IsKey(s string) bool {
 	return true
 }
 
-// IsSnakeName reports whether s is a lower-case snake-case name of at most
+// IsSnake reports whether s is a lower-case snake-case name of at most
 // maxLen bytes: a letter, then letters, digits and '_' (the pattern
 // ^[a-z][a-z0-9_]{0,maxLen-1}$). Rituals and tags are such names.
-func IsSnakeName(s string, maxLen int) bool {
+func IsSnake(s string, maxLen int) bool {
 	if s == "" || len(s) > maxLen || !isLower(s[0]) {
 		return false
 	}

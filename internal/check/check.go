@@ -1,0 +1,58 @@
+// Package check builds the validation errors of the packages above trust, so
+// that every mend package reports a bad field in one shape: a
+// *trust.ValidationError naming the package, the field (a dotted path in
+// JSON names) and the problem.
+package check
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mendkit/mend/internal/schemafile"
+	"github.com/mendkit/mend/trust"
+)
+
+// Invalid returns a *trust.ValidationError for field in package pkg.
+func Invalid(pkg, field, format string, args ...any) *trust.ValidationError {
+	return &trust.ValidationError{Pkg: pkg, Field: field, Problem: fmt.Sprintf(format, args...)}
+}
+
+// Prefix returns err with a *trust.ValidationError's field prefixed by
+// prefix + "."; other errors pass through unchanged. It lets a containing
+// value report the full path of a nested field.
+func Prefix(prefix string, err error) error {
+	var ve *trust.ValidationError
+	if err == nil || !errors.As(err, &ve) {
+		return err
+	}
+	cp := *ve
+	cp.Field = strings.TrimSuffix(prefix+"."+cp.Field, ".")
+	return &cp
+}
+
+// Text checks a free-text field: valid UTF-8, present (not only white
+// space) when minLen > 0, and at most maxLen characters.
+func Text(pkg, field, s string, minLen, maxLen int) error {
+	if !utf8.ValidString(s) {
+		return Invalid(pkg, field, "is not valid UTF-8")
+	}
+	if minLen > 0 && strings.TrimSpace(s) == "" {
+		return Invalid(pkg, field, "is required")
+	}
+	if n := utf8.RuneCountInString(s); n > maxLen {
+		return Invalid(pkg, field, "is %d characters; the limit is %d", n, maxLen)
+	}
+	return nil
+}
+
+// Schemas converts a package's embedded schema files to the published
+// [trust.Schema] values.
+func Schemas(files []schemafile.File) []trust.Schema {
+	out := make([]trust.Schema, len(files))
+	for i, f := range files {
+		out[i] = trust.Schema(f)
+	}
+	return out
+}
