@@ -200,7 +200,7 @@ func TestEngineWalksEveryProfile(t *testing.T) {
 			last := p.Phases[len(p.Phases)-1].Key
 			assert.Equal(t, last, c.view().Phase.Key, "the journey reached its last phase: %v", phaseChanges(c.events()))
 			assert.Len(t, phaseChanges(c.events()), len(p.Phases)-1, "one advance per phase, no skips")
-			_, err := trust.Replay(c.events())
+			_, err := trust.ReplayJourney(c.events())
 			require.NoError(t, err, "the stream replays")
 			completed := 0
 			for _, e := range c.events() {

@@ -35,7 +35,7 @@ func BenchmarkReplay(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if _, err := trust.Replay(s.events); err != nil {
+		if _, err := trust.ReplayJourney(s.events); err != nil {
 			b.Fatal(err)
 		}
 	}

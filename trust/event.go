@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/mendkit/mend/internal/schemafile"
@@ -239,20 +238,10 @@ type EventSpec struct {
 }
 
 var (
-	// registryMu serialises registrations; readers load the current map
-	// without locking (it is replaced, never changed, on registration), so
-	// the hot path of every fold costs one atomic load.
-	registryMu sync.Mutex
-	registry   atomic.Pointer[map[string]EventSpec]
+	registryMu sync.RWMutex
+	registry   = map[string]EventSpec{}
 	typeRE     = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
 )
-
-func registered() map[string]EventSpec {
-	if m := registry.Load(); m != nil {
-		return *m
-	}
-	return nil
-}
 
 // RegisterEventType registers an event type so events of that type decode to
 // a typed payload. mend's packages register their own types; an app registers
@@ -279,16 +268,10 @@ func RegisterEventType(spec EventSpec) error {
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	old := registered()
-	if _, dup := old[spec.Type]; dup {
+	if _, dup := registry[spec.Type]; dup {
 		return fmt.Errorf("trust: register %s: %w: already registered", spec.Type, ErrConflict)
 	}
-	next := make(map[string]EventSpec, len(old)+1)
-	for k, v := range old {
-		next[k] = v
-	}
-	next[spec.Type] = spec
-	registry.Store(&next)
+	registry[spec.Type] = spec
 	return nil
 }
 
@@ -302,71 +285,41 @@ func MustRegisterEventType(spec EventSpec) {
 
 // LookupEventType returns the registered spec of an event type.
 func LookupEventType(typ string) (EventSpec, bool) {
-	s, ok := registered()[typ]
+	s, ok := lookup(typ)
+	s.Visibilities = slices.Clone(s.Visibilities)
+	return s, ok
+}
+
+// lookup returns the registered spec of typ as the registry keeps it, for
+// reads inside this package that hand nothing out.
+func lookup(typ string) (EventSpec, bool) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	s, ok := registry[typ]
 	return s, ok
 }
 
 // EventTypes lists the registered event types in sorted order.
 func EventTypes() []EventSpec {
-	reg := registered()
-	out := make([]EventSpec, 0, len(reg))
-	for _, s := range reg {
+	registryMu.RLock()
+	out := make([]EventSpec, 0, len(registry))
+	for _, s := range registry {
+		s.Visibilities = slices.Clone(s.Visibilities)
 		out = append(out, s)
 	}
+	registryMu.RUnlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
 	return out
 }
 
-// isURNOf reports whether s is "urn:uuid:" and the canonical form of id,
-// without allocating: Validate runs for every event a fold applies.
-func isURNOf(s string, id RelationshipID) bool {
-	const hexdigits = "0123456789abcdef"
-	if len(s) != urnLen || s[:9] != "urn:uuid:" {
-		return false
-	}
-	j := 9
-	for i, b := range id {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			if s[j] != '-' {
-				return false
-			}
-			j++
-		}
-		if s[j] != hexdigits[b>>4] || s[j+1] != hexdigits[b&0x0f] {
-			return false
-		}
-		j += 2
-	}
-	return true
-}
-
 // sourceOf returns the CloudEvents source of a relationship's events,
-// "urn:uuid:<relationship>", in one allocation.
-func sourceOf(id RelationshipID) string {
-	var buf [urnLen]byte
-	return string(appendURN(buf[:0], id))
-}
-
-const urnLen = len("urn:uuid:") + 36
-
-// appendURN appends "urn:uuid:" and the ID in its canonical lower-case
-// 8-4-4-4-12 form.
-func appendURN(dst []byte, id RelationshipID) []byte {
-	const hexdigits = "0123456789abcdef"
-	dst = append(dst, "urn:uuid:"...)
-	for i, b := range id {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
-		}
-		dst = append(dst, hexdigits[b>>4], hexdigits[b&0x0f])
-	}
-	return dst
-}
+// "urn:uuid:<relationship>".
+func sourceOf(id RelationshipID) string { return id.UUID().URN() }
 
 // Sensitive reports whether the event carries safety data, which is private to
 // its owner, never notified and never exported.
 func (e Event) Sensitive() bool {
-	s, ok := LookupEventType(e.Type)
+	s, ok := lookup(e.Type)
 	return ok && s.Sensitive
 }
 
@@ -437,7 +390,7 @@ func buildEvent(data Payload, h Header) Event {
 	if h.Time.IsZero() {
 		e.Time = e.RecordedTime
 	}
-	if spec, ok := LookupEventType(e.Type); ok {
+	if spec, ok := lookup(e.Type); ok {
 		e.DataSchema = spec.Schema
 		if e.Visibility == "" {
 			e.Visibility = spec.Visibilities[0]
@@ -454,7 +407,7 @@ func buildEvent(data Payload, h Header) Event {
 // Validate checks the envelope and the payload. Errors name the field by its
 // JSON path, e.g. "data.severity".
 func (e Event) Validate() error {
-	spec, registered := LookupEventType(e.Type)
+	spec, registered := lookup(e.Type)
 	switch {
 	case e.SpecVersion != SpecVersion:
 		return invalid("specversion", "must be %q", SpecVersion)
@@ -462,7 +415,7 @@ func (e Event) Validate() error {
 		return invalid("id", "is required")
 	case e.Relationship.IsZero():
 		return invalid("relationship", "is required")
-	case !isURNOf(e.Source, e.Relationship):
+	case e.Source != sourceOf(e.Relationship):
 		return invalid("source", "must be \"urn:uuid:<relationship>\"")
 	case !registered && !typeRE.MatchString(e.Type): // registered types were checked when they were registered
 		return invalid("type", "%q is not a namespaced event type", e.Type)
@@ -542,7 +495,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		return invalid("data", "is required")
 	}
 	var data Payload
-	if spec, ok := LookupEventType(raw.Type); ok {
+	if spec, ok := lookup(raw.Type); ok {
 		data = spec.New()
 		if err := json.Unmarshal(raw.Data, data); err != nil {
 			return prefix("data", decodeErr(err))

@@ -74,7 +74,7 @@ func ExampleFilter() {
 	flagID, _ := trust.NewID[trust.SafetyFlag](ids)
 	add(trust.PartnerActor(sam), &trust.SafetyFlag{ID: flagID, Partner: sam, Kinds: []trust.SafetyKind{trust.SafetyFear}})
 
-	j, _ := trust.Replay(events)
+	j, _ := trust.ReplayJourney(events)
 	fmt.Println("sam sees", len(trust.Filter(events, trust.PartnerViewer(sam))), "events")
 	fmt.Println("alex sees", len(trust.Filter(events, trust.PartnerViewer(alex))), "event")
 	fmt.Println("alex's view, joint work paused:", j.View(trust.PartnerViewer(alex), now).JointWorkPaused)

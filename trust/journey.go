@@ -107,7 +107,7 @@ type consent struct {
 }
 
 // Journey is the state of one relationship's journey, folded from its events.
-// Build one with [NewJourney] from the first event, or [Replay] a stream, then
+// Build one with [NewJourney] from the first event, or [ReplayJourney] a stream, then
 // [Journey.Apply] each later event in sequence order. Apply refuses an event
 // the state does not allow with a typed error and leaves the journey
 // unchanged. Nothing in a Journey is ever reset: a regression moves the phase
@@ -175,8 +175,8 @@ func NewJourney(first Event) (*Journey, error) {
 	return j, nil
 }
 
-// Replay folds a whole stream into a journey.
-func Replay(events []Event) (*Journey, error) {
+// ReplayJourney folds a whole stream into a journey.
+func ReplayJourney(events []Event) (*Journey, error) {
 	if len(events) == 0 {
 		return nil, invalid("events", "a journey needs at least its first event")
 	}
@@ -719,17 +719,12 @@ func (j *Journey) decidePhase(e Event, d *PhaseChange) (func(), error) {
 	}, nil
 }
 
-// gatesAt returns a *GateError unless the exit gates of the current phase and
-// the entry gates of phase `to` all hold at t.
+// gatesAt returns a *GateError listing the gates that stop a move to phase
+// to at t: the current phase's exit gates and phase to's entry gates.
 func (j *Journey) gatesAt(t time.Time, to int) error {
 	var unmet []GateResult
-	for _, g := range j.profile.Phases[j.phase].Exit {
-		if r := j.evalAt(g, t); !r.Met {
-			unmet = append(unmet, r)
-		}
-	}
-	for _, g := range j.profile.Phases[to].Entry {
-		if r := j.evalAt(g, t); !r.Met {
+	for _, r := range j.gatesTo(to, t) {
+		if !r.Met {
 			unmet = append(unmet, r)
 		}
 	}
@@ -742,34 +737,21 @@ func (j *Journey) gatesAt(t time.Time, to int) error {
 // Gates evaluates the current phase's exit gates and the next phase's entry
 // gates at now. The results name safety gates; for a partner's view use
 // [Journey.View], which never tells one partner about the other's safety flag.
-func (j *Journey) Gates(now time.Time) []GateResult { return j.gates(nil, now, true) }
+func (j *Journey) Gates(now time.Time) []GateResult { return j.gatesTo(j.phase+1, now) }
 
-func (j *Journey) gates(dst []GateResult, now time.Time, explain bool) []GateResult {
+// gatesTo evaluates the current phase's exit gates and, when phase to
+// exists, its entry gates.
+func (j *Journey) gatesTo(to int, now time.Time) []GateResult {
+	var out []GateResult
 	for _, g := range j.profile.Phases[j.phase].Exit {
-		dst = append(dst, j.eval(g, now, explain))
+		out = append(out, j.eval(g, now))
 	}
-	if j.phase+1 < len(j.profile.Phases) {
-		for _, g := range j.profile.Phases[j.phase+1].Entry {
-			dst = append(dst, j.eval(g, now, explain))
+	if to < len(j.profile.Phases) {
+		for _, g := range j.profile.Phases[to].Entry {
+			out = append(out, j.eval(g, now))
 		}
 	}
-	return dst
-}
-
-// canAdvance reports whether [Journey.Advance] would succeed at now: the
-// journey has a next phase and every gate to it is met.
-func (j *Journey) canAdvance(now time.Time) bool {
-	if j.phase+1 >= len(j.profile.Phases) {
-		return false
-	}
-	for _, gates := range [2][]Gate{j.profile.Phases[j.phase].Exit, j.profile.Phases[j.phase+1].Entry} {
-		for _, g := range gates {
-			if !j.eval(g, now, false).Met {
-				return false
-			}
-		}
-	}
-	return true
+	return out
 }
 
 // Advance returns the phase change that moves the journey to its next phase at
@@ -779,8 +761,8 @@ func (j *Journey) Advance(now time.Time) (PhaseChange, error) {
 	if j.phase+1 >= len(j.profile.Phases) {
 		return PhaseChange{}, refuse(TypePhaseChanged, nil, "phase %q is the last phase", j.Phase().Key)
 	}
-	if !j.canAdvance(now) {
-		return PhaseChange{}, j.gatesAt(now, j.phase+1)
+	if err := j.gatesAt(now, j.phase+1); err != nil {
+		return PhaseChange{}, err
 	}
 	next := j.profile.Phases[j.phase+1]
 	return PhaseChange{From: j.Phase().Key, To: next.Key, Direction: Advanced,
@@ -804,17 +786,12 @@ func (j *Journey) RegressionFor(b BreachID) (PhaseChange, bool) {
 			"; everything already done still counts.", Breach: &id}, true
 }
 
-func (j *Journey) evalAt(g Gate, now time.Time) GateResult { return j.eval(g, now, true) }
-
-// eval evaluates a gate; explain says whether an unmet gate's reason is
-// written out, which only the callers that show it need.
-func (j *Journey) eval(g Gate, now time.Time, explain bool) GateResult {
+// eval evaluates a gate at now.
+func (j *Journey) eval(g Gate, now time.Time) GateResult {
 	r := GateResult{Gate: g, Met: true}
 	fail := func(format string, args ...any) {
 		r.Met = false
-		if explain {
-			r.Reason = fmt.Sprintf(format, args...)
-		}
+		r.Reason = fmt.Sprintf(format, args...)
 	}
 	min := g.Min
 	if min == 0 {

@@ -71,7 +71,7 @@ func TestJourneyWalksTheDefaultProfile(t *testing.T) {
 	assert.Equal(t, effort+1, s.j.Effort(alex), "effort counters are never reset")
 	assert.Equal(t, 2, s.j.Count(trust.TypeAcknowledgementGiven))
 
-	replayed, err := trust.Replay(s.events)
+	replayed, err := trust.ReplayJourney(s.events)
 	require.NoError(t, err)
 	assert.Equal(t, trust.StateDigest(s.j), trust.StateDigest(replayed), "the journey is a pure fold over its events")
 }

@@ -48,7 +48,7 @@ func TestSimulateDrivesTheEngineDeterministically(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, a.Events[0].Relationship, other.Events[0].Relationship, "another index is another couple")
 
-	_, err = trust.Replay(a.Events)
+	_, err = trust.ReplayJourney(a.Events)
 	require.NoError(t, err, "the stream replays through the journey fold")
 	types := map[string]int{}
 	for _, e := range a.Events {
