@@ -127,9 +127,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	counts, err := simulate.Generate(ctx, cfg, *out)
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	if err != nil {
 		return err
 	}
@@ -139,8 +139,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	rate := float64(counts.JourneyEvents) / elapsed.Seconds()
-	fmt.Fprintf(stdout, "generated %d couples (%d exported) in %s: %d journey events, %d exported events, %.0f events/s with %d workers on %d CPUs\n",
-		counts.Couples, counts.Exported, elapsed.Round(time.Millisecond), counts.JourneyEvents, counts.Events, rate, cfg.Workers, runtime.NumCPU())
+	fmt.Fprintf(stdout, "generated %d couples (%d exported) in %s (%s of CPU): %d journey events, %d exported events, %.0f events/s with %d workers on %d CPUs\n",
+		counts.Couples, counts.Exported, elapsed.Round(time.Millisecond), cpu.Round(time.Millisecond), counts.JourneyEvents, counts.Events, rate, cfg.Workers, runtime.NumCPU())
 	if n == 1 {
 		m, err := simulate.Finalize(cfg, *out)
 		if err != nil {
@@ -153,7 +153,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "shard %d/%d written to %s; run -finalize with the same -params, -seed and -include-safety once every shard is\n", i, n, *out)
 	}
 	if *baseline {
-		return measureBaseline(stdout, cfg, rate)
+		return measureBaseline(stdout, cfg, float64(counts.JourneyEvents), cpu)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/mendkit/mend/internal/check"
-	"github.com/mendkit/mend/trust"
 )
 
 // Config says what to generate and how to split the work. Only Params,
@@ -173,9 +173,8 @@ func Generate(ctx context.Context, cfg Config, dir string) (Counts, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var sc scratch
 			for i := range jobs {
-				results <- runCouple(ctx, cfg, key, i, &sc)
+				results <- runCouple(ctx, cfg, key, i)
 			}
 		}()
 	}
@@ -267,18 +266,7 @@ func Generate(ctx context.Context, cfg Config, dir string) (Counts, error) {
 }
 
 // runCouple simulates, exports, summarises and encodes one couple.
-// scratch holds one worker's buffers, reused from one couple to the next:
-// a couple's journey stream and its export are garbage once it is encoded,
-// and the generator would otherwise allocate both afresh for every couple.
-type scratch struct {
-	events   []trust.Event
-	exported []ExportEvent
-}
-
-// lines recycles the encoded JSON Lines of a couple once they are written.
-var lines = sync.Pool{New: func() any { return new([]byte) }}
-
-func runCouple(ctx context.Context, cfg Config, key []byte, i int, sc *scratch) result {
+func runCouple(ctx context.Context, cfg Config, key []byte, i int) result {
 	r := result{index: i, stats: Counts{Couples: 1}}
 	d := DrawCouple(cfg.Params, cfg.Seed, i)
 	if !d.Consented() {
@@ -287,15 +275,12 @@ func runCouple(ctx context.Context, cfg Config, key []byte, i int, sc *scratch) 
 		r.stats.NoConsent = 1
 		return r
 	}
-	c, err := simulate(ctx, cfg.Params, d, cfg.Seed, sc.events)
+	c, err := simulate(ctx, cfg.Params, d, cfg.Seed, nil)
 	if err != nil {
 		r.err = err
 		return r
 	}
-	x, ok, err := export(c.Events, ExportOptions{Key: key, IncludeSafety: cfg.IncludeSafety}, sc.exported)
-	// Keep the (possibly grown) buffers for the next couple; nothing below
-	// holds on to them.
-	sc.events, sc.exported = c.Events[:0], x.Events[:0]
+	x, ok, err := Export(c.Events, ExportOptions{Key: key, IncludeSafety: cfg.IncludeSafety})
 	if err != nil || !ok {
 		r.err = errors.Join(err, fmt.Errorf("simulate: couple %d: consenting couple not exported", i))
 		return r
@@ -308,11 +293,15 @@ func runCouple(ctx context.Context, cfg Config, key []byte, i int, sc *scratch) 
 	r.stats.Exported = 1
 	r.stats.JourneyEvents = len(c.Events)
 	r.stats.Events = len(x.Events)
-	buf := (*lines.Get().(*[]byte))[:0]
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	for i := range x.Events {
-		buf = x.Events[i].AppendJSON(buf)
+		if err := enc.Encode(&x.Events[i]); err != nil {
+			r.err = fmt.Errorf("simulate: couple %d: %w", i, err)
+			return r
+		}
 	}
-	r.events = buf
+	r.events = buf.Bytes()
 	sum, rows := Summarise(x, d, cfg.Params.Weeks, cfg.IncludeSafety)
 	r.couple = sum.appendCSV(nil)
 	for _, row := range rows {
@@ -368,9 +357,6 @@ func (w *partWriter) write(r result) error {
 		if _, err := x.f.Write(x.b); err != nil {
 			return err
 		}
-	}
-	if r.events != nil {
-		lines.Put(&r.events)
 	}
 	return nil
 }

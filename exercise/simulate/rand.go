@@ -42,15 +42,7 @@ func PseudonymKey(seed uint64) []byte {
 // owned by one couple's simulation and not shared between goroutines.
 type chachaIDs struct{ r *rand.ChaCha8 }
 
-func (c chachaIDs) NewUUID() (uuid.UUID, error) {
-	// uuid.NewRandomFromReader's bytes and bits, without its allocation:
-	// the stream is read through its concrete type, so u stays on the stack.
-	var u uuid.UUID
-	_, _ = c.r.Read(u[:])       // a ChaCha8 stream never fails
-	u[6] = (u[6] & 0x0f) | 0x40 // version 4
-	u[8] = (u[8] & 0x3f) | 0x80 // RFC 4122 variant
-	return u, nil
-}
+func (c chachaIDs) NewUUID() (uuid.UUID, error) { return uuid.NewRandomFromReader(c.r) }
 
 // rng wraps the couple's behaviour source with the draws the model uses.
 type rng struct{ *rand.Rand }
