@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 
 	"github.com/mendkit/mend/exercise/simulate"
 	"github.com/mendkit/mend/trust"
@@ -21,8 +22,9 @@ func benchParams(couples int) simulate.Params {
 
 // BenchmarkGenerate measures the generator end to end (simulate, export,
 // summarise, encode and write) with every core, in journey events per
-// second, with the garbage collector set as examples/dataset sets it. Run it
-// beside BenchmarkEncodeOnly in the same go test run:
+// second and per CPU-second, with the garbage collector set as
+// examples/dataset sets it. Run it beside BenchmarkEncodeOnly in the same go
+// test run and compare the events/cpu-s columns:
 //
 //	go test ./exercise/simulate -run '^$' -bench 'Generate|EncodeOnly' -benchtime 3s
 func BenchmarkGenerate(b *testing.B) {
@@ -31,6 +33,7 @@ func BenchmarkGenerate(b *testing.B) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(64 << 20))
 	events := 0
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		c, err := simulate.Generate(context.Background(), simulate.Config{Params: p, Seed: 1, Workers: runtime.GOMAXPROCS(0)}, b.TempDir())
 		if err != nil {
@@ -38,7 +41,16 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 		events += c.JourneyEvents
 	}
+	reportRates(b, events, cpuTime()-cpu0)
+}
+
+// reportRates reports events per second and, where CPU time can be read,
+// per CPU-second.
+func reportRates(b *testing.B, events int, cpu time.Duration) {
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
+	}
 }
 
 // BenchmarkEncodeOnly measures encoding/json alone, on one goroutine, over
@@ -72,6 +84,7 @@ func encode[T any](b *testing.B, events []T) {
 	defer runtime.GOMAXPROCS(prev)
 	n := 0
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		for _, e := range events {
 			if _, err := json.Marshal(e); err != nil {
@@ -80,7 +93,7 @@ func encode[T any](b *testing.B, events []T) {
 		}
 		n += len(events)
 	}
-	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+	reportRates(b, n, cpuTime()-cpu0)
 }
 
 // BenchmarkSimulate measures simulating one couple's 26 weeks through the
