@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/progress/instrument"
 	"github.com/mendkit/mend/trust"
 )
@@ -858,11 +859,11 @@ func (a *Analyzer) milestones(facts []fact, ser [2]*series) []Milestone {
 				out = append(out, Milestone{Kind: MilestoneAcknowledgementAccepted, Day: dayString(f.day), Partner: &p})
 			}
 		case factAgreement:
-			if f.e.Type == TypeAgreementSigned && !signed {
+			if f.e.Type == agreement.TypeSigned && !signed {
 				signed = true
 				out = append(out, Milestone{Kind: MilestoneFirstAgreementSigned, Day: dayString(f.day)})
 			}
-			if f.e.Type == TypeAgreementActivated && !active {
+			if f.e.Type == agreement.TypeActivated && !active {
 				active = true
 				out = append(out, Milestone{Kind: MilestoneFirstAgreementActive, Day: dayString(f.day)})
 			}

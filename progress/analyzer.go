@@ -3,6 +3,7 @@ package progress
 import (
 	"time"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/progress/instrument"
 	"github.com/mendkit/mend/trust"
 )
@@ -163,14 +164,18 @@ func (a *Analyzer) Observe(e trust.Event) error {
 		a.addFact(factAckAnswer, e)
 	case *trust.Commitment:
 		a.addFact(factCommitment, e)
+	case Effort:
+		a.observeEffort(e, d)
 	default:
+		// Agreement events are matched by type, so they count whether they
+		// were decoded to their payloads or not.
 		switch e.Type {
-		case TypeAgreementTermBroken:
+		case agreement.TypeTermBroken:
 			a.addFact(factTermBroken, e)
-		case TypeAgreementSigned, TypeAgreementActivated, TypeAgreementAmended, TypeAgreementRetired:
+		case agreement.TypeSigned, agreement.TypeActivated, agreement.TypeAmended, agreement.TypeRetired:
 			a.addFact(factAgreement, e)
-		case TypeAssignmentCompleted, TypeAssignmentSkipped, TypeOccurrenceKept, TypeOccurrenceMissed:
-			a.observeActivity(e)
+		case agreement.TypeOccurrenceKept, agreement.TypeOccurrenceMissed:
+			a.observeOccurrence(e)
 		}
 	}
 	return nil
@@ -286,21 +291,33 @@ func (a *Analyzer) observeCheckIn(e trust.Event, c *CheckIn) {
 	}
 }
 
-func (a *Analyzer) observeActivity(e trust.Event) {
+// observeOccurrence counts an agreement occurrence kept or missed for the
+// partner who owns the event.
+func (a *Analyzer) observeOccurrence(e trust.Event) {
 	owner, _ := e.Owner()
 	if e.Visibility != trust.Shared && owner.IsZero() {
 		return
 	}
 	g := a.bucketFor(e, owner).day(dayOf(e.Time, a.loc), e.Time)
-	switch e.Type {
-	case TypeAssignmentCompleted:
-		g.completed++
-	case TypeAssignmentSkipped:
-		g.skipped++
-	case TypeOccurrenceKept:
+	if e.Type == agreement.TypeOccurrenceKept {
 		g.kept++
-	case TypeOccurrenceMissed:
+	} else {
 		g.missed++
+	}
+}
+
+// observeEffort counts an exercise done or skipped for the partner it
+// names; see [Effort] for when it counts.
+func (a *Analyzer) observeEffort(e trust.Event, ef Effort) {
+	p, done := ef.Effort()
+	if owner, _ := e.Owner(); p.IsZero() || (e.Visibility != trust.Shared && owner != p) {
+		return
+	}
+	g := a.bucketFor(e, p).day(dayOf(e.Time, a.loc), e.Time)
+	if done {
+		g.completed++
+	} else {
+		g.skipped++
 	}
 }
 

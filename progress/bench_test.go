@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
@@ -26,17 +27,19 @@ type streamGen struct {
 		seal string
 	}
 	raws   map[string]*trust.RawPayload
+	effort [2][2]practised // per partner: skipped, done
 	schema string
 	n      int
 }
 
 func newStreamGen(t testing.TB) *streamGen {
 	g := &streamGen{j: newJourney(t, 77), raws: map[string]*trust.RawPayload{}, schema: schemafile.ID("progress", "checkin", "1.0")}
-	for _, typ := range []string{"agreement.term_broken", "agreement.signed", "exercise.assignment_completed", "exercise.assignment_skipped"} {
+	for _, typ := range []string{agreement.TypeTermBroken, agreement.TypeSigned} {
 		g.raws[typ] = &trust.RawPayload{Type: typ, JSON: []byte(`{"ref":"x"}`)}
 	}
-	for i := range g.cached {
+	for i, p := range []trust.PartnerID{g.j.A, g.j.B} {
 		g.cached[i].day = -1
+		g.effort[i] = [2]practised{{Partner: p}, {Partner: p, Done: true}}
 	}
 	return g
 }
@@ -62,14 +65,12 @@ func (g *streamGen) next() trust.Event {
 	e.Actor = trust.PartnerActor(p)
 	switch {
 	case i%50000 == 0:
-		e.Type = "agreement.term_broken"
+		e.Type = agreement.TypeTermBroken
 	case i%20000 == 0:
-		e.Type = "agreement.signed"
+		e.Type = agreement.TypeSigned
 	case i%10 == 0:
-		e.Type = "exercise.assignment_completed"
-		if i%30 == 0 {
-			e.Type = "exercise.assignment_skipped"
-		}
+		e.Type, e.Data = typePractised, &g.effort[pi][min(i%30, 1)]
+		return e
 	}
 	if e.Type != "" {
 		e.Data = g.raws[e.Type]

@@ -65,7 +65,11 @@
 // raiser's own view and that of a professional they consented to share safety
 // data with. Cut-off labels of instruments are never shown to a couple.
 //
-// Event types of package agreement and exercise are read by their type
-// strings ("agreement.term_broken", "exercise.assignment_completed", …), so
-// progress does not depend on those packages.
+// # Events of other packages
+//
+// Agreement events are read by their types ([agreement.TypeSigned],
+// [agreement.TypeTermBroken], …). Effort is read through an interface, not a
+// type: any payload that implements [Effort] (mend's exercise completions and
+// skips, or an app's own event types) counts as an exercise done or skipped,
+// so progress never depends on package exercise.
 package progress

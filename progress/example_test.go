@@ -3,6 +3,7 @@ package progress_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -130,4 +131,58 @@ func ExampleWriteJSONL() {
 	back, err := progress.ReadJSONL(&buf)
 	fmt.Println(len(back), err)
 	// Output: 23 <nil>
+}
+
+// practised is an app's own event type: a partner did, or skipped, a practice
+// the app offers. Its Effort method makes the analysis count it as an
+// exercise done or skipped, exactly as it counts mend's own.
+type practised struct {
+	Partner trust.PartnerID `json:"partner"`
+	Done    bool            `json:"done"`
+}
+
+const typePractised = "myapp.practised"
+
+func (practised) EventType() string { return typePractised }
+
+func (p practised) Validate() error {
+	if p.Partner.IsZero() {
+		return errors.New("myapp: practised: partner is required")
+	}
+	return nil
+}
+
+// OwnerPartner makes the partner the event's owner, who alone may see it when it is private.
+func (p practised) OwnerPartner() trust.PartnerID { return p.Partner }
+
+// Effort implements progress.Effort.
+func (p practised) Effort() (trust.PartnerID, bool) { return p.Partner, p.Done }
+
+func init() {
+	// Registered, the type decodes back to practised when the journey is
+	// read from storage, so it keeps counting.
+	trust.MustRegisterEventType(trust.EventSpec{Type: typePractised, New: func() trust.Payload { return new(practised) }})
+}
+
+// An app's own event type counts as effort when its payload implements Effort.
+func ExampleEffort() {
+	rel, events := exampleStream()
+	sam := rel.Partners[0].ID
+	for i, done := range []bool{true, true, false} {
+		id, _ := trust.NewID[trust.Event](trust.SeededIDs(uint64(100 + i)))
+		at := time.Date(2026, 3, 20+i, 19, 0, 0, 0, time.UTC)
+		e, err := trust.NewEvent(&practised{Partner: sam, Done: done}, trust.Header{ID: id, Relationship: rel.ID,
+			Sequence: trust.Sequence(len(events) + 1), Recorded: at, Actor: trust.PartnerActor(sam)})
+		if err != nil {
+			panic(err)
+		}
+		events = append(events, e)
+	}
+	a, _ := progress.NewAnalyzer(progress.Options{})
+	if err := a.ObserveAll(events); err != nil {
+		panic(err)
+	}
+	act := a.Analysis(trust.PartnerViewer(sam), time.Date(2026, 3, 24, 12, 0, 0, 0, time.UTC)).Partners[0].Activity
+	fmt.Printf("done %d, skipped %d, adherence %.2f\n", act.AssignmentsCompleted, act.AssignmentsSkipped, *act.Adherence)
+	// Output: done 2, skipped 1, adherence 0.67
 }

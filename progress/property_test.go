@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
@@ -64,8 +65,12 @@ func randomJourney(t *testing.T, rt *rapid.T) *journey {
 		case 8:
 			j.breach(at)
 		case 9:
-			typ := rapid.SampledFrom([]string{"agreement.signed", "agreement.activated", "agreement.term_broken", "exercise.assignment_completed", "exercise.assignment_skipped"}).Draw(rt, "typ")
-			j.raw(typ, at, trust.PartnerActor(p), `{"n":1}`)
+			switch typ := rapid.SampledFrom([]string{agreement.TypeSigned, agreement.TypeActivated, agreement.TypeTermBroken, "done", "skipped"}).Draw(rt, "typ"); typ {
+			case "done", "skipped":
+				j.practice(p, at, typ == "done")
+			default:
+				j.agreementEvent(typ, at, trust.PartnerActor(p))
+			}
 		}
 	}
 	return j

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/internal/schemagen"
 	"github.com/mendkit/mend/progress"
@@ -73,7 +74,7 @@ func checkSVG(t *testing.T, svg []byte) {
 }
 
 func TestReportsGolden(t *testing.T) {
-	v := schemagen.NewValidator(t, trust.Schemas(), progress.Schemas())
+	v := schemagen.NewValidator(t, trust.Schemas(), agreement.Schemas(), progress.Schemas())
 	ts, sf, so := twoSetbacks(t), withSafetyFlag(t), solo(t)
 	cases := []struct {
 		name   string
