@@ -305,20 +305,6 @@ type DistressSign struct {
 	Day string `json:"day"`
 }
 
-// Analyze analyses a journey's stream for viewer v at now: it is
-// NewAnalyzer, Observe of every event and Analysis. It is linear in the
-// number of events.
-func Analyze(events []trust.Event, v trust.Viewer, now time.Time, opts Options) (Analysis, error) {
-	a, err := NewAnalyzer(opts)
-	if err != nil {
-		return Analysis{}, err
-	}
-	if err := a.ObserveAll(events); err != nil {
-		return Analysis{}, err
-	}
-	return a.Analysis(v, now), nil
-}
-
 // series is one partner's visible days, merged over buckets and sorted.
 type series struct {
 	id     trust.PartnerID

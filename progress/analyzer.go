@@ -11,7 +11,8 @@ import (
 // Analyzer is the incremental analysis of one journey. Feed it the journey's
 // events in sequence order with [Analyzer.Observe], one at a time, as they
 // are appended; ask it for the [Analysis] a viewer may see at any time with
-// [Analyzer.Analysis]. It never needs to replay history.
+// [Analyzer.Analysis], or for their [Report] with [Analyzer.Report]. It never
+// needs to replay history.
 //
 // The analyzer keeps what analysis needs, not the events: per partner and per
 // local day, the sums of the check-in ratings and the counts of activity,

@@ -37,24 +37,24 @@
 // gap between the partners' trust; setbacks (a sharp drop from the recent
 // level, a new disclosure, a broken agreement term, a safety flag) with the
 // time to recover from each; milestones; and the time spent in each phase.
-// [Analysis.Signals] gives schedulers each partner's inputs. The work is
+// [Analysis.Signals] sums up one partner's side for a scheduler. The work is
 // linear in the number of events.
 //
-// # Professional help
+// # Reports and professional help
 //
-// [Recommend] turns an analysis into suggestions with reasons: an active
+// [Analyzer.Report] is the one way to a [Report]: a viewer's analysis with
+// suggestions of professional help and their reasons (an engine app gets the
+// same report from exercise.Engine.Report, which builds it this way). It
+// renders as JSON with a published schema, as a plain-text summary a couple
+// can read ([Report.Text]) and as an SVG chart ([Report.SVG]); same inputs,
+// same bytes. The suggestions are information, never a diagnosis: an active
 // safety flag routes only to crisis and individual support, signs of
 // individual distress to individual therapy first, a mixed commitment to
 // discernment counselling, and stalled progress to couples therapy with the
 // modalities whose signs apply. A [Directory] ([MemoryDirectory]) matches
-// professionals by modality, language, format and availability; crisis
-// resources are data the integrator supplies per locale ([CrisisDirectory]).
-//
-// # Reports
-//
-// [BuildReport] produces a [Report] for a viewer: JSON with a published
-// schema, a plain-text summary a couple can read ([Report.Text]) and an SVG
-// chart ([Report.SVG]). Same inputs, same bytes.
+// professionals by modality, language, format and availability ([MatchFor]
+// turns a suggestion into a request); crisis resources are data the
+// integrator supplies per locale ([CrisisDirectory], in [ReportOptions]).
 //
 // # Privacy and safety
 //

@@ -86,14 +86,19 @@ func ExampleAnalyzer() {
 	// Output: ratings 21, level 5.4, slope +1.0/week, consistency 0.50
 }
 
-// BuildReport renders a viewer's report as text (and as JSON and SVG).
-func ExampleBuildReport() {
+// An Analyzer's Report is a viewer's analysis with suggestions of
+// professional help, rendered as text (and as JSON and SVG).
+func ExampleAnalyzer_Report() {
 	rel, events := exampleStream()
-	now := time.Date(2026, 3, 24, 12, 0, 0, 0, time.UTC)
-	r, err := progress.BuildReport(events, trust.PartnerViewer(rel.Partners[0].ID), now, progress.ReportOptions{})
+	a, err := progress.NewAnalyzer(progress.Options{})
 	if err != nil {
 		panic(err)
 	}
+	if err := a.ObserveAll(events); err != nil {
+		panic(err)
+	}
+	now := time.Date(2026, 3, 24, 12, 0, 0, 0, time.UTC)
+	r := a.Report(trust.PartnerViewer(rel.Partners[0].ID), now, progress.ReportOptions{Locale: "en-GB"})
 	text := r.Text()
 	fmt.Println(text[:strings.Index(text, "\n")])
 	fmt.Println(strings.Contains(text, "Harder than I expected"), bytes.HasPrefix(r.SVG(), []byte("<svg")))
@@ -102,22 +107,22 @@ func ExampleBuildReport() {
 	// false true
 }
 
-// Recommend explains what help may fit, and a Directory finds professionals.
-func ExampleRecommend() {
-	an := progress.Analysis{Signs: progress.Signs{BreachRecorded: true, AcknowledgementNotYet: true, PersistentGap: true}}
-	recs := progress.Recommend(an, progress.RecommendOptions{})
-	for _, r := range recs {
-		fmt.Println(r.Support, len(r.Reasons), r.Modalities[0].Modality)
-	}
+// A Directory finds professionals for a report's suggestion of help.
+func ExampleMemoryDirectory() {
 	ids := trust.SeededIDs(7)
 	proID, _ := trust.NewID[trust.Professional](ids)
-	dir, _ := progress.NewMemoryDirectory(progress.Professional{ID: proID, Name: "A. Therapist",
+	dir, err := progress.NewMemoryDirectory(progress.Professional{ID: proID, Name: "A. Therapist",
 		Offers: []progress.Support{progress.SupportCouples}, Modalities: []progress.Modality{progress.ModalityEFT},
 		Languages: []string{"en"}, Formats: []progress.Format{progress.Video}, NextAvailable: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)})
-	matches, _ := dir.Match(context.Background(), progress.MatchFor(recs[0], "en-GB", progress.Video, time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		panic(err)
+	}
+	// rec stands for one of Report.Recommendations.
+	rec := progress.Recommendation{Support: progress.SupportCouples,
+		Modalities: []progress.ModalitySuggestion{{Modality: progress.ModalityEFT, Why: "It heals attachment injuries."}}}
+	matches, _ := dir.Match(context.Background(), progress.MatchFor(rec, "en-GB", progress.Video, time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)))
 	fmt.Println(matches[0].Professional.Name, matches[0].Modalities)
 	// Output:
-	// couples_therapy 2 eft
 	// A. Therapist [eft]
 }
 

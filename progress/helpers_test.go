@@ -136,6 +136,21 @@ func (j *journey) safetyFlag(p trust.PartnerID, at time.Time) trust.SafetyFlagID
 	return id
 }
 
+// analyzer returns an analyzer that has observed events.
+func analyzer(t testing.TB, events []trust.Event) *progress.Analyzer {
+	t.Helper()
+	a, err := progress.NewAnalyzer(progress.Options{})
+	require.NoError(t, err)
+	require.NoError(t, a.ObserveAll(events))
+	return a
+}
+
+// analyze returns what viewer v may know of events at now.
+func analyze(t testing.TB, events []trust.Event, v trust.Viewer, now time.Time) progress.Analysis {
+	t.Helper()
+	return analyzer(t, events).Analysis(v, now)
+}
+
 func london(t testing.TB) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/London")

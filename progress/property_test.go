@@ -120,7 +120,7 @@ func TestPropertyViewerNeverSeesOthersPrivateOrUnrevealedSealed(t *testing.T) {
 
 func analysisJSON(t *testing.T, a *progress.Analyzer, v trust.Viewer, now time.Time) string {
 	t.Helper()
-	r := a.Report(v, now, progress.RecommendOptions{Locale: "en-GB", Crisis: crisis})
+	r := a.Report(v, now, progress.ReportOptions{Locale: "en-GB", Crisis: crisis})
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
 	return string(b) + r.Text() + string(r.SVG())

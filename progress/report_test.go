@@ -94,8 +94,8 @@ func TestReportsGolden(t *testing.T) {
 			for _, e := range tc.j.events {
 				v.ValidateEvent(t, e)
 			}
-			r, err := progress.BuildReport(tc.j.events, tc.viewer(tc.j), tc.now, progress.ReportOptions{Recommend: progress.RecommendOptions{Locale: "en-GB", Crisis: crisis}})
-			require.NoError(t, err)
+			opts := progress.ReportOptions{Locale: "en-GB", Crisis: crisis}
+			r := analyzer(t, tc.j.events).Report(tc.viewer(tc.j), tc.now, opts)
 			js, err := json.MarshalIndent(r, "", "  ")
 			require.NoError(t, err)
 			js = append(js, '\n')
@@ -106,8 +106,7 @@ func TestReportsGolden(t *testing.T) {
 			checkSVG(t, svg)
 			golden(t, tc.name+".svg", svg)
 
-			again, err := progress.BuildReport(tc.j.events, tc.viewer(tc.j), tc.now, progress.ReportOptions{Recommend: progress.RecommendOptions{Locale: "en-GB", Crisis: crisis}})
-			require.NoError(t, err)
+			again := analyzer(t, tc.j.events).Report(tc.viewer(tc.j), tc.now, opts)
 			js2, _ := json.MarshalIndent(again, "", "  ")
 			assert.Equal(t, string(js[:len(js)-1]), string(js2), "same inputs, same bytes")
 			assert.Equal(t, svg, again.SVG())

@@ -156,13 +156,6 @@ func (t *Timeline) Unfiltered() []trust.Event {
 	return append([]trust.Event(nil), t.events...)
 }
 
-// Analyze analyses the timeline for viewer v at now; see [Analyze].
-func (t *Timeline) Analyze(v trust.Viewer, now time.Time, opts Options) (Analysis, error) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return Analyze(t.events, v, now, opts)
-}
-
 func itoa(i int) string {
 	if i < 0 {
 		return "-" + itoa(-i)
