@@ -38,18 +38,12 @@ type Analyzer struct {
 
 	buckets map[bucketKey]*bucket
 	order   []bucketKey
-	recent  [8]recentBucket
-	rr      int
 	facts   []fact
 	// accessLog is what trust.Access learned from, in order, kept compact so
 	// a clone can rebuild it: the journey start, consent changes, and one
 	// probe per partner and seal key.
 	accessLog []trust.Event
 	sealSeen  map[sealOwner]bool
-	dayMemo   struct {
-		s string
-		d int
-	}
 }
 
 // bucketKey groups entries that the same viewers may see.
@@ -92,13 +86,6 @@ const (
 	factCommitment
 	factScores
 )
-
-// recentBucket caches a bucket lookup: a day's events fall into a handful
-// of buckets, so most lookups never touch the map.
-type recentBucket struct {
-	key bucketKey
-	b   *bucket
-}
 
 type sealOwner struct {
 	key   string
@@ -215,11 +202,6 @@ func (a *Analyzer) observeScores(e trust.Event, p trust.PartnerID, rs []instrume
 
 func (a *Analyzer) bucketFor(e trust.Event, owner trust.PartnerID) *bucket {
 	k := bucketKey{owner: owner, vis: e.Visibility, seal: e.SealKey}
-	for i := range a.recent {
-		if r := &a.recent[i]; r.b != nil && r.key == k {
-			return r.b
-		}
-	}
 	b, ok := a.buckets[k]
 	if !ok {
 		probe := trust.Event{Relationship: e.Relationship, Visibility: e.Visibility, SealKey: e.SealKey, Type: TypeCheckInRecorded}
@@ -235,15 +217,10 @@ func (a *Analyzer) bucketFor(e trust.Event, owner trust.PartnerID) *bucket {
 		a.buckets[k] = b
 		a.order = append(a.order, k)
 	}
-	a.recent[a.rr] = recentBucket{key: k, b: b}
-	a.rr = (a.rr + 1) % len(a.recent)
 	return b
 }
 
 func (b *bucket) day(d int, t time.Time) *dayAgg {
-	if n := len(b.days); n > 0 && b.days[n-1].day == d {
-		return &b.days[n-1]
-	}
 	i, ok := b.index[d]
 	if !ok {
 		i = len(b.days)
@@ -253,21 +230,9 @@ func (b *bucket) day(d int, t time.Time) *dayAgg {
 	return &b.days[i]
 }
 
-func (a *Analyzer) parseDay(s string) (int, bool) {
-	if a.dayMemo.s == s && s != "" {
-		return a.dayMemo.d, true
-	}
-	d, err := ParseDay(s)
-	if err != nil {
-		return 0, false
-	}
-	a.dayMemo.s, a.dayMemo.d = s, d
-	return d, true
-}
-
 func (a *Analyzer) observeCheckIn(e trust.Event, c *CheckIn) {
-	day, ok := a.parseDay(c.Day)
-	if !ok {
+	day, err := ParseDay(c.Day)
+	if err != nil {
 		day = dayOf(e.Time, a.loc)
 	}
 	g := a.bucketFor(e, c.Partner).day(day, e.Time)
@@ -358,7 +323,6 @@ func (a *Analyzer) Clone() *Analyzer {
 	for k, v := range a.sealSeen {
 		c.sealSeen[k] = v
 	}
-	c.recent, c.rr = [8]recentBucket{}, 0
 	c.access = trust.NewAccess()
 	for _, e := range c.accessLog {
 		c.access.Observe(e)
