@@ -25,8 +25,7 @@ import (
 // analysis is O(d log d) in the number of check-in days d, independent of
 // the number of events.
 //
-// An Analyzer is not safe for concurrent use; [Analyzer.Clone] makes an
-// independent copy.
+// An Analyzer is not safe for concurrent use.
 type Analyzer struct {
 	opts    Options
 	access  *trust.Access
@@ -39,11 +38,6 @@ type Analyzer struct {
 	buckets map[bucketKey]*bucket
 	order   []bucketKey
 	facts   []fact
-	// accessLog is what trust.Access learned from, in order, kept compact so
-	// a clone can rebuild it: the journey start, consent changes, and one
-	// probe per partner and seal key.
-	accessLog []trust.Event
-	sealSeen  map[sealOwner]bool
 }
 
 // bucketKey groups entries that the same viewers may see.
@@ -87,11 +81,6 @@ const (
 	factScores
 )
 
-type sealOwner struct {
-	key   string
-	owner trust.PartnerID
-}
-
 // fact is a discrete event kept whole, for the few event types that mark
 // setbacks, milestones, phases and signs.
 type fact struct {
@@ -108,8 +97,7 @@ func NewAnalyzer(opts Options) (*Analyzer, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &Analyzer{opts: opts.withDefaults(), access: trust.NewAccess(), buckets: map[bucketKey]*bucket{}, loc: time.UTC,
-		sealSeen: map[sealOwner]bool{}}, nil
+	return &Analyzer{opts: opts.withDefaults(), access: trust.NewAccess(), buckets: map[bucketKey]*bucket{}, loc: time.UTC}, nil
 }
 
 // Observe folds one event in. Events must come in sequence order; an event
@@ -126,7 +114,7 @@ func (a *Analyzer) Observe(e trust.Event) error {
 	}
 	a.rel = e.Relationship
 	a.lastSeq = e.Sequence
-	a.observeAccess(e)
+	a.access.Observe(e)
 	switch d := e.Data.(type) {
 	case *CheckIn:
 		a.observeCheckIn(e, d)
@@ -285,47 +273,4 @@ func (a *Analyzer) observeEffort(e trust.Event, ef Effort) {
 	} else {
 		g.skipped++
 	}
-}
-
-func (a *Analyzer) observeAccess(e trust.Event) {
-	a.access.Observe(e)
-	switch e.Data.(type) {
-	case *trust.JourneyStarted, *trust.ProfessionalConsent:
-		a.accessLog = append(a.accessLog, e)
-		return
-	}
-	if e.Visibility == trust.Sealed && e.SealKey != "" {
-		owner, ok := e.Owner()
-		if !ok || a.sealSeen[sealOwner{e.SealKey, owner}] {
-			return
-		}
-		a.sealSeen[sealOwner{e.SealKey, owner}] = true
-		a.accessLog = append(a.accessLog, trust.Event{Relationship: e.Relationship, Visibility: trust.Sealed,
-			SealKey: e.SealKey, Actor: trust.PartnerActor(owner), Type: TypeCheckInRecorded, Data: &CheckIn{Partner: owner}})
-	}
-}
-
-// Clone returns an independent copy of the analyzer, in O(days + facts).
-func (a *Analyzer) Clone() *Analyzer {
-	c := *a
-	c.buckets = make(map[bucketKey]*bucket, len(a.buckets))
-	for k, b := range a.buckets {
-		nb := &bucket{probe: b.probe, index: make(map[int]int, len(b.index)), days: append([]dayAgg(nil), b.days...)}
-		for d, i := range b.index {
-			nb.index[d] = i
-		}
-		c.buckets[k] = nb
-	}
-	c.order = append([]bucketKey(nil), a.order...)
-	c.facts = append([]fact(nil), a.facts...)
-	c.accessLog = append([]trust.Event(nil), a.accessLog...)
-	c.sealSeen = make(map[sealOwner]bool, len(a.sealSeen))
-	for k, v := range a.sealSeen {
-		c.sealSeen[k] = v
-	}
-	c.access = trust.NewAccess()
-	for _, e := range c.accessLog {
-		c.access.Observe(e)
-	}
-	return &c
 }
