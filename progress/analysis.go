@@ -365,7 +365,7 @@ func (a *Analyzer) Analysis(v trust.Viewer, now time.Time) Analysis {
 	out.Setbacks = a.setbacks(facts, ser)
 	windowStart := today - o.StallWindowDays + 1
 	for _, sb := range out.Setbacks {
-		d, _ := ParseDay(sb.Day)
+		d, _ := parseDay(sb.Day)
 		if d >= windowStart {
 			out.Signs.RecentSetbacks++
 			if sb.Kind == SetbackTrustDrop {

@@ -219,7 +219,7 @@ func (b *bucket) day(d int, t time.Time) *dayAgg {
 }
 
 func (a *Analyzer) observeCheckIn(e trust.Event, c *CheckIn) {
-	day, err := ParseDay(c.Day)
+	day, err := parseDay(c.Day)
 	if err != nil {
 		day = dayOf(e.Time, a.loc)
 	}
