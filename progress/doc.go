@@ -9,8 +9,8 @@
 // holds it in memory: appends are ordered by sequence and idempotent by event
 // ID, and reads go through a [trust.Viewer], filtered by [trust.Access] (shared
 // entries, a partner's own private entries, sealed answers once both partners
-// answered, and for a professional what the partners consented to share).
-// [WriteJSONL] and [ReadJSONL] (or [JSONLWriter] and [JSONLReader]) stream a
+// answered, and for a professional what the partners consented to share). It
+// keeps events of its own and hands out copies. [WriteJSONL] and [ReadJSONL] (or [JSONLWriter] and [JSONLReader]) stream a
 // journey as JSON Lines; apps' own event types round-trip untouched.
 //
 // # Check-ins
