@@ -58,11 +58,15 @@ func (e *Engine) Report(ctx context.Context, rel trust.RelationshipID, viewer tr
 	st.mu.Lock()
 	view := st.journey.View(viewer, now)
 	st.mu.Unlock()
-	return progress.BuildReport(events, viewer, now, progress.ReportOptions{
-		Analysis: e.analysis,
-		Recommend: progress.RecommendOptions{Locale: locale, Crisis: e.crisis,
-			Alignment: view.Alignment, JointWorkPaused: view.JointWorkPaused},
-	})
+	a, err := progress.NewAnalyzer(e.analysis)
+	if err != nil {
+		return progress.Report{}, err
+	}
+	if err := a.ObserveAll(events); err != nil {
+		return progress.Report{}, err
+	}
+	return a.Report(viewer, now, progress.ReportOptions{Locale: locale, Crisis: e.crisis,
+		Alignment: view.Alignment, JointWorkPaused: view.JointWorkPaused}), nil
 }
 
 // Recommendations returns the professional-help recommendations of a

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/progress/instrument"
 	"github.com/mendkit/mend/trust"
 )
@@ -304,20 +305,6 @@ type DistressSign struct {
 	Day string `json:"day"`
 }
 
-// Analyze analyses a journey's stream for viewer v at now: it is
-// NewAnalyzer, Observe of every event and Analysis. It is linear in the
-// number of events.
-func Analyze(events []trust.Event, v trust.Viewer, now time.Time, opts Options) (Analysis, error) {
-	a, err := NewAnalyzer(opts)
-	if err != nil {
-		return Analysis{}, err
-	}
-	if err := a.ObserveAll(events); err != nil {
-		return Analysis{}, err
-	}
-	return a.Analysis(v, now), nil
-}
-
 // series is one partner's visible days, merged over buckets and sorted.
 type series struct {
 	id     trust.PartnerID
@@ -378,7 +365,7 @@ func (a *Analyzer) Analysis(v trust.Viewer, now time.Time) Analysis {
 	out.Setbacks = a.setbacks(facts, ser)
 	windowStart := today - o.StallWindowDays + 1
 	for _, sb := range out.Setbacks {
-		d, _ := ParseDay(sb.Day)
+		d, _ := parseDay(sb.Day)
 		if d >= windowStart {
 			out.Signs.RecentSetbacks++
 			if sb.Kind == SetbackTrustDrop {
@@ -858,11 +845,11 @@ func (a *Analyzer) milestones(facts []fact, ser [2]*series) []Milestone {
 				out = append(out, Milestone{Kind: MilestoneAcknowledgementAccepted, Day: dayString(f.day), Partner: &p})
 			}
 		case factAgreement:
-			if f.e.Type == TypeAgreementSigned && !signed {
+			if f.e.Type == agreement.TypeSigned && !signed {
 				signed = true
 				out = append(out, Milestone{Kind: MilestoneFirstAgreementSigned, Day: dayString(f.day)})
 			}
-			if f.e.Type == TypeAgreementActivated && !active {
+			if f.e.Type == agreement.TypeActivated && !active {
 				active = true
 				out = append(out, Milestone{Kind: MilestoneFirstAgreementActive, Day: dayString(f.day)})
 			}

@@ -14,8 +14,7 @@ import (
 
 func TestTwoSetbacksAnalysis(t *testing.T) {
 	j := twoSetbacks(t)
-	an, err := progress.Analyze(j.events, trust.PartnerViewer(j.A), day(85), progress.Options{})
-	require.NoError(t, err)
+	an := analyze(t, j.events, trust.PartnerViewer(j.A), day(85))
 	require.Len(t, an.Setbacks, 2, "a drop that comes with an event is part of it")
 	assert.Equal(t, progress.SetbackTermBroken, an.Setbacks[0].Kind)
 	assert.Equal(t, progress.SetbackDisclosure, an.Setbacks[1].Kind, "the first breach is the start, the second a new disclosure")
@@ -52,20 +51,17 @@ func TestTwoSetbacksAnalysis(t *testing.T) {
 
 func TestConsistencyIsForgiving(t *testing.T) {
 	j := solo(t)
-	an, err := progress.Analyze(j.events, trust.PartnerViewer(j.A), day(57), progress.Options{})
-	require.NoError(t, err)
+	an := analyze(t, j.events, trust.PartnerViewer(j.A), day(57))
 	act := an.Partners[0].Activity
 	assert.Equal(t, 8, act.WeeksShownUp, "a gap never wipes the count")
 	assert.False(t, act.WelcomeBack, "the welcome lasts a week")
-	back, err := progress.Analyze(j.events, trust.PartnerViewer(j.A), day(43), progress.Options{})
-	require.NoError(t, err)
+	back := analyze(t, j.events, trust.PartnerViewer(j.A), day(43))
 	assert.True(t, back.Partners[0].Activity.WelcomeBack)
 	assert.Equal(t, 20, back.Partners[0].Activity.ReturnGapDays, "away from day 20 to day 40")
 	assert.Equal(t, 0, an.Partners[1].Activity.CheckIns, "the other partner has not started; nothing is held against them")
 	assert.Nil(t, an.Gap, "no gap without both partners' trust")
 	assert.True(t, an.Signs.CommitmentMixed, "Sam's own 'unsure' is visible to Sam")
-	b, err := progress.Analyze(j.events, trust.PartnerViewer(j.B), day(57), progress.Options{})
-	require.NoError(t, err)
+	b := analyze(t, j.events, trust.PartnerViewer(j.B), day(57))
 	assert.False(t, b.Signs.CommitmentMixed, "Sam's private answer is not visible to Alex")
 }
 
@@ -76,12 +72,11 @@ func TestPersistentGapAndStall(t *testing.T) {
 		j.checkIn(j.A, day(d), 8, "", "")
 		j.checkIn(j.B, day(d).Add(time.Hour), 2+d%2, "", "")
 	}
-	an, err := progress.Analyze(j.events, trust.PartnerViewer(j.B), day(71), progress.Options{})
-	require.NoError(t, err)
+	an := analyze(t, j.events, trust.PartnerViewer(j.B), day(71))
 	require.NotNil(t, an.Gap)
 	assert.True(t, an.Gap.Persistent)
 	assert.True(t, an.Signs.NoReliableImprovement)
-	recs := progress.Recommend(an, progress.RecommendOptions{})
+	recs := progress.Recommend(an, progress.ReportOptions{})
 	require.Len(t, recs, 1)
 	assert.Equal(t, progress.SupportCouples, recs[0].Support)
 	codes := []string{}
@@ -98,17 +93,16 @@ func TestDistressRoutesToIndividualTherapyFirst(t *testing.T) {
 	j.add(&progressNote{CheckIn: mustID[progressCheckIn](t, j.ids), Partner: j.A, Answers: []progressResponse{
 		{Instrument: "gad-2", Version: "1", Answers: []progressAnswer{{Item: "1", Value: 2}, {Item: "2", Value: 2}}}}},
 		day(3), trust.PartnerActor(j.A), trust.Private, "")
-	an, err := progress.Analyze(j.events, trust.PartnerViewer(j.A), day(4), progress.Options{})
-	require.NoError(t, err)
+	an := analyze(t, j.events, trust.PartnerViewer(j.A), day(4))
 	require.Len(t, an.Signs.Distress, 1)
-	recs := progress.Recommend(an, progress.RecommendOptions{})
+	recs := progress.Recommend(an, progress.ReportOptions{})
 	require.NotEmpty(t, recs)
 	assert.Equal(t, progress.SupportIndividual, recs[0].Support)
 	assert.Equal(t, j.A, *recs[0].For)
-	r := progress.NewReport(an, progress.RecommendOptions{})
+	r := analyzer(t, j.events).Report(trust.PartnerViewer(j.A), day(4), progress.ReportOptions{})
 	assert.NotContains(t, r.Text(), "cut-off")
 	assert.NotContains(t, r.Text(), "gad")
-	later, _ := progress.Analyze(j.events, trust.PartnerViewer(j.A), day(60), progress.Options{})
+	later := analyze(t, j.events, trust.PartnerViewer(j.A), day(60))
 	assert.Empty(t, later.Signs.Distress, "old screens no longer count")
 }
 
@@ -159,4 +153,14 @@ func TestMemoryDirectoryMatches(t *testing.T) {
 	_, err = dir.Match(context.Background(), progress.MatchRequest{Support: progress.SupportCrisis})
 	assert.ErrorIs(t, err, trust.ErrInvalid, "crisis support comes from crisis resources")
 	assert.Equal(t, "Example international directory (test data)", crisis.For("fr-FR")[0].Name)
+}
+
+func TestStalledProgressSuggestsCouplesTherapyWithReasons(t *testing.T) {
+	an := progress.Analysis{Signs: progress.Signs{BreachRecorded: true, AcknowledgementNotYet: true, PersistentGap: true}}
+	recs := progress.Recommend(an, progress.ReportOptions{})
+	require.Len(t, recs, 1)
+	assert.Equal(t, progress.SupportCouples, recs[0].Support)
+	assert.Len(t, recs[0].Reasons, 2)
+	require.NotEmpty(t, recs[0].Modalities)
+	assert.Equal(t, progress.ModalityEFT, recs[0].Modalities[0].Modality, "EFT answers an attachment injury")
 }

@@ -3,6 +3,7 @@ package progress
 import (
 	"time"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/progress/instrument"
 	"github.com/mendkit/mend/trust"
 )
@@ -10,7 +11,8 @@ import (
 // Analyzer is the incremental analysis of one journey. Feed it the journey's
 // events in sequence order with [Analyzer.Observe], one at a time, as they
 // are appended; ask it for the [Analysis] a viewer may see at any time with
-// [Analyzer.Analysis]. It never needs to replay history.
+// [Analyzer.Analysis], or for their [Report] with [Analyzer.Report]. It never
+// needs to replay history.
 //
 // The analyzer keeps what analysis needs, not the events: per partner and per
 // local day, the sums of the check-in ratings and the counts of activity,
@@ -23,8 +25,7 @@ import (
 // analysis is O(d log d) in the number of check-in days d, independent of
 // the number of events.
 //
-// An Analyzer is not safe for concurrent use; [Analyzer.Clone] makes an
-// independent copy.
+// An Analyzer is not safe for concurrent use.
 type Analyzer struct {
 	opts    Options
 	access  *trust.Access
@@ -36,18 +37,7 @@ type Analyzer struct {
 
 	buckets map[bucketKey]*bucket
 	order   []bucketKey
-	recent  [8]recentBucket
-	rr      int
 	facts   []fact
-	// accessLog is what trust.Access learned from, in order, kept compact so
-	// a clone can rebuild it: the journey start, consent changes, and one
-	// probe per partner and seal key.
-	accessLog []trust.Event
-	sealSeen  map[sealOwner]bool
-	dayMemo   struct {
-		s string
-		d int
-	}
 }
 
 // bucketKey groups entries that the same viewers may see.
@@ -91,18 +81,6 @@ const (
 	factScores
 )
 
-// recentBucket caches a bucket lookup: a day's events fall into a handful
-// of buckets, so most lookups never touch the map.
-type recentBucket struct {
-	key bucketKey
-	b   *bucket
-}
-
-type sealOwner struct {
-	key   string
-	owner trust.PartnerID
-}
-
 // fact is a discrete event kept whole, for the few event types that mark
 // setbacks, milestones, phases and signs.
 type fact struct {
@@ -119,8 +97,7 @@ func NewAnalyzer(opts Options) (*Analyzer, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &Analyzer{opts: opts.withDefaults(), access: trust.NewAccess(), buckets: map[bucketKey]*bucket{}, loc: time.UTC,
-		sealSeen: map[sealOwner]bool{}}, nil
+	return &Analyzer{opts: opts.withDefaults(), access: trust.NewAccess(), buckets: map[bucketKey]*bucket{}, loc: time.UTC}, nil
 }
 
 // Observe folds one event in. Events must come in sequence order; an event
@@ -137,7 +114,7 @@ func (a *Analyzer) Observe(e trust.Event) error {
 	}
 	a.rel = e.Relationship
 	a.lastSeq = e.Sequence
-	a.observeAccess(e)
+	a.access.Observe(e)
 	switch d := e.Data.(type) {
 	case *CheckIn:
 		a.observeCheckIn(e, d)
@@ -163,14 +140,18 @@ func (a *Analyzer) Observe(e trust.Event) error {
 		a.addFact(factAckAnswer, e)
 	case *trust.Commitment:
 		a.addFact(factCommitment, e)
+	case Effort:
+		a.observeEffort(e, d)
 	default:
+		// Agreement events are matched by type, so they count whether they
+		// were decoded to their payloads or not.
 		switch e.Type {
-		case TypeAgreementTermBroken:
+		case agreement.TypeTermBroken:
 			a.addFact(factTermBroken, e)
-		case TypeAgreementSigned, TypeAgreementActivated, TypeAgreementAmended, TypeAgreementRetired:
+		case agreement.TypeSigned, agreement.TypeActivated, agreement.TypeAmended, agreement.TypeRetired:
 			a.addFact(factAgreement, e)
-		case TypeAssignmentCompleted, TypeAssignmentSkipped, TypeOccurrenceKept, TypeOccurrenceMissed:
-			a.observeActivity(e)
+		case agreement.TypeOccurrenceKept, agreement.TypeOccurrenceMissed:
+			a.observeOccurrence(e)
 		}
 	}
 	return nil
@@ -209,11 +190,6 @@ func (a *Analyzer) observeScores(e trust.Event, p trust.PartnerID, rs []instrume
 
 func (a *Analyzer) bucketFor(e trust.Event, owner trust.PartnerID) *bucket {
 	k := bucketKey{owner: owner, vis: e.Visibility, seal: e.SealKey}
-	for i := range a.recent {
-		if r := &a.recent[i]; r.b != nil && r.key == k {
-			return r.b
-		}
-	}
 	b, ok := a.buckets[k]
 	if !ok {
 		probe := trust.Event{Relationship: e.Relationship, Visibility: e.Visibility, SealKey: e.SealKey, Type: TypeCheckInRecorded}
@@ -229,15 +205,10 @@ func (a *Analyzer) bucketFor(e trust.Event, owner trust.PartnerID) *bucket {
 		a.buckets[k] = b
 		a.order = append(a.order, k)
 	}
-	a.recent[a.rr] = recentBucket{key: k, b: b}
-	a.rr = (a.rr + 1) % len(a.recent)
 	return b
 }
 
 func (b *bucket) day(d int, t time.Time) *dayAgg {
-	if n := len(b.days); n > 0 && b.days[n-1].day == d {
-		return &b.days[n-1]
-	}
 	i, ok := b.index[d]
 	if !ok {
 		i = len(b.days)
@@ -247,21 +218,9 @@ func (b *bucket) day(d int, t time.Time) *dayAgg {
 	return &b.days[i]
 }
 
-func (a *Analyzer) parseDay(s string) (int, bool) {
-	if a.dayMemo.s == s && s != "" {
-		return a.dayMemo.d, true
-	}
-	d, err := ParseDay(s)
-	if err != nil {
-		return 0, false
-	}
-	a.dayMemo.s, a.dayMemo.d = s, d
-	return d, true
-}
-
 func (a *Analyzer) observeCheckIn(e trust.Event, c *CheckIn) {
-	day, ok := a.parseDay(c.Day)
-	if !ok {
+	day, err := parseDay(c.Day)
+	if err != nil {
 		day = dayOf(e.Time, a.loc)
 	}
 	g := a.bucketFor(e, c.Partner).day(day, e.Time)
@@ -286,64 +245,32 @@ func (a *Analyzer) observeCheckIn(e trust.Event, c *CheckIn) {
 	}
 }
 
-func (a *Analyzer) observeActivity(e trust.Event) {
+// observeOccurrence counts an agreement occurrence kept or missed for the
+// partner who owns the event.
+func (a *Analyzer) observeOccurrence(e trust.Event) {
 	owner, _ := e.Owner()
 	if e.Visibility != trust.Shared && owner.IsZero() {
 		return
 	}
 	g := a.bucketFor(e, owner).day(dayOf(e.Time, a.loc), e.Time)
-	switch e.Type {
-	case TypeAssignmentCompleted:
-		g.completed++
-	case TypeAssignmentSkipped:
-		g.skipped++
-	case TypeOccurrenceKept:
+	if e.Type == agreement.TypeOccurrenceKept {
 		g.kept++
-	case TypeOccurrenceMissed:
+	} else {
 		g.missed++
 	}
 }
 
-func (a *Analyzer) observeAccess(e trust.Event) {
-	a.access.Observe(e)
-	switch e.Data.(type) {
-	case *trust.JourneyStarted, *trust.ProfessionalConsent:
-		a.accessLog = append(a.accessLog, e)
+// observeEffort counts an exercise done or skipped for the partner it
+// names; see [Effort] for when it counts.
+func (a *Analyzer) observeEffort(e trust.Event, ef Effort) {
+	p, done := ef.Effort()
+	if owner, _ := e.Owner(); p.IsZero() || (e.Visibility != trust.Shared && owner != p) {
 		return
 	}
-	if e.Visibility == trust.Sealed && e.SealKey != "" {
-		owner, ok := e.Owner()
-		if !ok || a.sealSeen[sealOwner{e.SealKey, owner}] {
-			return
-		}
-		a.sealSeen[sealOwner{e.SealKey, owner}] = true
-		a.accessLog = append(a.accessLog, trust.Event{Relationship: e.Relationship, Visibility: trust.Sealed,
-			SealKey: e.SealKey, Actor: trust.PartnerActor(owner), Type: TypeCheckInRecorded, Data: &CheckIn{Partner: owner}})
+	g := a.bucketFor(e, p).day(dayOf(e.Time, a.loc), e.Time)
+	if done {
+		g.completed++
+	} else {
+		g.skipped++
 	}
-}
-
-// Clone returns an independent copy of the analyzer, in O(days + facts).
-func (a *Analyzer) Clone() *Analyzer {
-	c := *a
-	c.buckets = make(map[bucketKey]*bucket, len(a.buckets))
-	for k, b := range a.buckets {
-		nb := &bucket{probe: b.probe, index: make(map[int]int, len(b.index)), days: append([]dayAgg(nil), b.days...)}
-		for d, i := range b.index {
-			nb.index[d] = i
-		}
-		c.buckets[k] = nb
-	}
-	c.order = append([]bucketKey(nil), a.order...)
-	c.facts = append([]fact(nil), a.facts...)
-	c.accessLog = append([]trust.Event(nil), a.accessLog...)
-	c.sealSeen = make(map[sealOwner]bool, len(a.sealSeen))
-	for k, v := range a.sealSeen {
-		c.sealSeen[k] = v
-	}
-	c.recent, c.rr = [8]recentBucket{}, 0
-	c.access = trust.NewAccess()
-	for _, e := range c.accessLog {
-		c.access.Observe(e)
-	}
-	return &c
 }

@@ -59,7 +59,7 @@ func (c CheckIn) Validate() error {
 	case c.Partner.IsZero():
 		return check.Invalid(pkgName, "partner", "is required")
 	}
-	if _, err := ParseDay(c.Day); err != nil {
+	if _, err := parseDay(c.Day); err != nil {
 		return check.Invalid(pkgName, "day", "%q is not a date in the form YYYY-MM-DD", c.Day)
 	}
 	for _, r := range []struct {
@@ -253,9 +253,9 @@ func CheckInEvents(en Entry, id CheckInID, rel trust.Relationship, h trust.Heade
 // though it is the previous day in New York.
 func LocalDay(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.DateOnly) }
 
-// ParseDay parses a "YYYY-MM-DD" local date into a day number: days since
+// parseDay parses a "YYYY-MM-DD" local date into a day number: days since
 // 1970-01-01.
-func ParseDay(s string) (int, error) {
+func parseDay(s string) (int, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return 0, err

@@ -9,8 +9,8 @@
 // holds it in memory: appends are ordered by sequence and idempotent by event
 // ID, and reads go through a [trust.Viewer], filtered by [trust.Access] (shared
 // entries, a partner's own private entries, sealed answers once both partners
-// answered, and for a professional what the partners consented to share).
-// [WriteJSONL] and [ReadJSONL] (or [JSONLWriter] and [JSONLReader]) stream a
+// answered, and for a professional what the partners consented to share). It
+// keeps events of its own and hands out copies. [WriteJSONL] and [ReadJSONL] (or [JSONLWriter] and [JSONLReader]) stream a
 // journey as JSON Lines; apps' own event types round-trip untouched.
 //
 // # Check-ins
@@ -37,24 +37,24 @@
 // gap between the partners' trust; setbacks (a sharp drop from the recent
 // level, a new disclosure, a broken agreement term, a safety flag) with the
 // time to recover from each; milestones; and the time spent in each phase.
-// [Analysis.Signals] gives schedulers each partner's inputs. The work is
+// [Analysis.Signals] sums up one partner's side for a scheduler. The work is
 // linear in the number of events.
 //
-// # Professional help
+// # Reports and professional help
 //
-// [Recommend] turns an analysis into suggestions with reasons: an active
+// [Analyzer.Report] is the one way to a [Report]: a viewer's analysis with
+// suggestions of professional help and their reasons (an engine app gets the
+// same report from exercise.Engine.Report, which builds it this way). It
+// renders as JSON with a published schema, as a plain-text summary a couple
+// can read ([Report.Text]) and as an SVG chart ([Report.SVG]); same inputs,
+// same bytes. The suggestions are information, never a diagnosis: an active
 // safety flag routes only to crisis and individual support, signs of
 // individual distress to individual therapy first, a mixed commitment to
 // discernment counselling, and stalled progress to couples therapy with the
 // modalities whose signs apply. A [Directory] ([MemoryDirectory]) matches
-// professionals by modality, language, format and availability; crisis
-// resources are data the integrator supplies per locale ([CrisisDirectory]).
-//
-// # Reports
-//
-// [BuildReport] produces a [Report] for a viewer: JSON with a published
-// schema, a plain-text summary a couple can read ([Report.Text]) and an SVG
-// chart ([Report.SVG]). Same inputs, same bytes.
+// professionals by modality, language, format and availability ([MatchFor]
+// turns a suggestion into a request); crisis resources are data the
+// integrator supplies per locale ([CrisisDirectory], in [ReportOptions]).
 //
 // # Privacy and safety
 //
@@ -65,7 +65,11 @@
 // raiser's own view and that of a professional they consented to share safety
 // data with. Cut-off labels of instruments are never shown to a couple.
 //
-// Event types of package agreement and exercise are read by their type
-// strings ("agreement.term_broken", "exercise.assignment_completed", …), so
-// progress does not depend on those packages.
+// # Events of other packages
+//
+// Agreement events are read by their types ([agreement.TypeSigned],
+// [agreement.TypeTermBroken], …). Effort is read through an interface, not a
+// type: any payload that implements [Effort] (mend's exercise completions and
+// skips, or an app's own event types) counts as an exercise done or skipped,
+// so progress never depends on package exercise.
 package progress

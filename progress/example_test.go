@@ -3,6 +3,7 @@ package progress_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -85,14 +86,19 @@ func ExampleAnalyzer() {
 	// Output: ratings 21, level 5.4, slope +1.0/week, consistency 0.50
 }
 
-// BuildReport renders a viewer's report as text (and as JSON and SVG).
-func ExampleBuildReport() {
+// An Analyzer's Report is a viewer's analysis with suggestions of
+// professional help, rendered as text (and as JSON and SVG).
+func ExampleAnalyzer_Report() {
 	rel, events := exampleStream()
-	now := time.Date(2026, 3, 24, 12, 0, 0, 0, time.UTC)
-	r, err := progress.BuildReport(events, trust.PartnerViewer(rel.Partners[0].ID), now, progress.ReportOptions{})
+	a, err := progress.NewAnalyzer(progress.Options{})
 	if err != nil {
 		panic(err)
 	}
+	if err := a.ObserveAll(events); err != nil {
+		panic(err)
+	}
+	now := time.Date(2026, 3, 24, 12, 0, 0, 0, time.UTC)
+	r := a.Report(trust.PartnerViewer(rel.Partners[0].ID), now, progress.ReportOptions{Locale: "en-GB"})
 	text := r.Text()
 	fmt.Println(text[:strings.Index(text, "\n")])
 	fmt.Println(strings.Contains(text, "Harder than I expected"), bytes.HasPrefix(r.SVG(), []byte("<svg")))
@@ -101,22 +107,22 @@ func ExampleBuildReport() {
 	// false true
 }
 
-// Recommend explains what help may fit, and a Directory finds professionals.
-func ExampleRecommend() {
-	an := progress.Analysis{Signs: progress.Signs{BreachRecorded: true, AcknowledgementNotYet: true, PersistentGap: true}}
-	recs := progress.Recommend(an, progress.RecommendOptions{})
-	for _, r := range recs {
-		fmt.Println(r.Support, len(r.Reasons), r.Modalities[0].Modality)
-	}
+// A Directory finds professionals for a report's suggestion of help.
+func ExampleMemoryDirectory() {
 	ids := trust.SeededIDs(7)
 	proID, _ := trust.NewID[trust.Professional](ids)
-	dir, _ := progress.NewMemoryDirectory(progress.Professional{ID: proID, Name: "A. Therapist",
+	dir, err := progress.NewMemoryDirectory(progress.Professional{ID: proID, Name: "A. Therapist",
 		Offers: []progress.Support{progress.SupportCouples}, Modalities: []progress.Modality{progress.ModalityEFT},
 		Languages: []string{"en"}, Formats: []progress.Format{progress.Video}, NextAvailable: time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)})
-	matches, _ := dir.Match(context.Background(), progress.MatchFor(recs[0], "en-GB", progress.Video, time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		panic(err)
+	}
+	// rec stands for one of Report.Recommendations.
+	rec := progress.Recommendation{Support: progress.SupportCouples,
+		Modalities: []progress.ModalitySuggestion{{Modality: progress.ModalityEFT, Why: "It heals attachment injuries."}}}
+	matches, _ := dir.Match(context.Background(), progress.MatchFor(rec, "en-GB", progress.Video, time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)))
 	fmt.Println(matches[0].Professional.Name, matches[0].Modalities)
 	// Output:
-	// couples_therapy 2 eft
 	// A. Therapist [eft]
 }
 
@@ -130,4 +136,58 @@ func ExampleWriteJSONL() {
 	back, err := progress.ReadJSONL(&buf)
 	fmt.Println(len(back), err)
 	// Output: 23 <nil>
+}
+
+// practised is an app's own event type: a partner did, or skipped, a practice
+// the app offers. Its Effort method makes the analysis count it as an
+// exercise done or skipped, exactly as it counts mend's own.
+type practised struct {
+	Partner trust.PartnerID `json:"partner"`
+	Done    bool            `json:"done"`
+}
+
+const typePractised = "myapp.practised"
+
+func (practised) EventType() string { return typePractised }
+
+func (p practised) Validate() error {
+	if p.Partner.IsZero() {
+		return errors.New("myapp: practised: partner is required")
+	}
+	return nil
+}
+
+// OwnerPartner makes the partner the event's owner, who alone may see it when it is private.
+func (p practised) OwnerPartner() trust.PartnerID { return p.Partner }
+
+// Effort implements progress.Effort.
+func (p practised) Effort() (trust.PartnerID, bool) { return p.Partner, p.Done }
+
+func init() {
+	// Registered, the type decodes back to practised when the journey is
+	// read from storage, so it keeps counting.
+	trust.MustRegisterEventType(trust.EventSpec{Type: typePractised, New: func() trust.Payload { return new(practised) }})
+}
+
+// An app's own event type counts as effort when its payload implements Effort.
+func ExampleEffort() {
+	rel, events := exampleStream()
+	sam := rel.Partners[0].ID
+	for i, done := range []bool{true, true, false} {
+		id, _ := trust.NewID[trust.Event](trust.SeededIDs(uint64(100 + i)))
+		at := time.Date(2026, 3, 20+i, 19, 0, 0, 0, time.UTC)
+		e, err := trust.NewEvent(&practised{Partner: sam, Done: done}, trust.Header{ID: id, Relationship: rel.ID,
+			Sequence: trust.Sequence(len(events) + 1), Recorded: at, Actor: trust.PartnerActor(sam)})
+		if err != nil {
+			panic(err)
+		}
+		events = append(events, e)
+	}
+	a, _ := progress.NewAnalyzer(progress.Options{})
+	if err := a.ObserveAll(events); err != nil {
+		panic(err)
+	}
+	act := a.Analysis(trust.PartnerViewer(sam), time.Date(2026, 3, 24, 12, 0, 0, 0, time.UTC)).Partners[0].Activity
+	fmt.Printf("done %d, skipped %d, adherence %.2f\n", act.AssignmentsCompleted, act.AssignmentsSkipped, *act.Adherence)
+	// Output: done 2, skipped 1, adherence 0.67
 }

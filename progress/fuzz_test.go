@@ -42,7 +42,7 @@ func FuzzReadJSONL(f *testing.F) {
 		_ = a.ObserveAll(events)
 		for _, e := range events {
 			if p, ok := e.Owner(); ok {
-				_ = progress.NewReport(a.Analysis(trust.PartnerViewer(p), day(30)), progress.RecommendOptions{}).SVG()
+				_ = a.Report(trust.PartnerViewer(p), day(30), progress.ReportOptions{}).SVG()
 			}
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -64,24 +65,24 @@ func twoSetbacks(t testing.TB) *journey {
 				Observable: "You can ask me anything."}, day(d).Add(12*time.Hour), trust.PartnerActor(j.A), "", "")
 			j.add(&trust.AcknowledgementAnswer{Acknowledgement: ack, Partner: j.B, Response: trust.AckAccepted}, day(d).Add(13*time.Hour), trust.PartnerActor(j.B), "", "")
 		case 18:
-			j.raw("agreement.signed", day(d).Add(14*time.Hour), trust.PartnerActor(j.A), `{"agreement":"a1"}`)
-			j.raw("agreement.signed", day(d).Add(15*time.Hour), trust.PartnerActor(j.B), `{"agreement":"a1"}`)
-			j.raw("agreement.activated", day(d).Add(15*time.Hour), trust.SystemActor, `{"agreement":"a1"}`)
+			j.agreementEvent(agreement.TypeSigned, day(d).Add(14*time.Hour), trust.PartnerActor(j.A))
+			j.agreementEvent(agreement.TypeSigned, day(d).Add(15*time.Hour), trust.PartnerActor(j.B))
+			j.agreementEvent(agreement.TypeActivated, day(d).Add(15*time.Hour), trust.SystemActor)
 		case 21:
-			j.raw("agreement.term_broken", day(d).Add(16*time.Hour), trust.PartnerActor(j.B), `{"agreement":"a1","term":"no-contact"}`)
+			j.agreementEvent(agreement.TypeTermBroken, day(d).Add(16*time.Hour), trust.PartnerActor(j.B))
 		case 45:
 			j.breach(day(d).Add(16 * time.Hour))
 		case 65:
-			j.raw("agreement.amended", day(d).Add(16*time.Hour), trust.PartnerActor(j.A), `{"agreement":"a1"}`)
+			j.agreementEvent(agreement.TypeAmended, day(d).Add(16*time.Hour), trust.PartnerActor(j.A))
 		}
 		if pc, ok := phaseAt[d]; ok {
 			j.add(pc, day(d).Add(18*time.Hour), trust.SystemActor, "", "")
 		}
 		if d%7 == 3 {
-			j.raw("exercise.assignment_completed", day(d).Add(20*time.Hour), trust.PartnerActor(j.A), `{"assignment":"x"}`)
+			j.practice(j.A, day(d).Add(20*time.Hour), true)
 		}
 		if d%14 == 5 {
-			j.raw("exercise.assignment_skipped", day(d).Add(20*time.Hour), trust.PartnerActor(j.B), `{"assignment":"y"}`)
+			j.practice(j.B, day(d).Add(20*time.Hour), false)
 		}
 	}
 	return j

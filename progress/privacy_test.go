@@ -38,7 +38,7 @@ func TestSafetyFlagNeverReachesTheOtherPartner(t *testing.T) {
 	a, err := progress.NewAnalyzer(progress.Options{})
 	require.NoError(t, err)
 	require.NoError(t, a.ObserveAll(j.events))
-	r := a.Report(sam, now, progress.RecommendOptions{Locale: "en-GB", Crisis: crisis})
+	r := a.Report(sam, now, progress.ReportOptions{Locale: "en-GB", Crisis: crisis})
 	js, err := json.Marshal(r)
 	require.NoError(t, err)
 	var export bytes.Buffer
@@ -72,8 +72,7 @@ func TestSafetyFlagNeverReachesTheOtherPartner(t *testing.T) {
 		}
 		without = append(without, e)
 	}
-	r2, err := progress.BuildReport(without, sam, now, progress.ReportOptions{Recommend: progress.RecommendOptions{Locale: "en-GB", Crisis: crisis}})
-	require.NoError(t, err)
+	r2 := analyzer(t, without).Report(sam, now, progress.ReportOptions{Locale: "en-GB", Crisis: crisis})
 	js2, _ := json.Marshal(r2)
 	assert.Equal(t, string(js2), string(js))
 }
@@ -82,10 +81,9 @@ func TestSafetyFlagRoutesOnlyToIndividualAndCrisisSupport(t *testing.T) {
 	j := withSafetyFlag(t)
 	now := day(36)
 	// Even with every stall sign, a visible active flag never yields couples or discernment work.
-	an, err := progress.Analyze(j.events, trust.PartnerViewer(j.B), now, progress.Options{})
-	require.NoError(t, err)
+	an := analyze(t, j.events, trust.PartnerViewer(j.B), now)
 	an.Signs.CommitmentMixed, an.Signs.PersistentGap, an.Signs.RepeatedSetbacks = true, true, true
-	recs := progress.Recommend(an, progress.RecommendOptions{Locale: "en-GB", Crisis: crisis, Alignment: trust.AlignmentMixed})
+	recs := progress.Recommend(an, progress.ReportOptions{Locale: "en-GB", Crisis: crisis, Alignment: trust.AlignmentMixed})
 	require.Len(t, recs, 2)
 	assert.Equal(t, progress.SupportCrisis, recs[0].Support)
 	assert.Equal(t, "Example crisis line (test data)", recs[0].Resources[0].Name)
@@ -101,15 +99,13 @@ func TestProfessionalSeesSafetyOnlyWithSafetyConsent(t *testing.T) {
 			j.add(&trust.ProfessionalConsent{Partner: p, Professional: j.pro, Granted: true, IncludeSafety: includeSafety && p == j.B},
 				day(35), trust.PartnerActor(p), trust.Private, "")
 		}
-		an, err := progress.Analyze(j.events, trust.ProfessionalViewer(j.pro), now, progress.Options{})
-		require.NoError(t, err)
-		return an
+		return analyze(t, j.events, trust.ProfessionalViewer(j.pro), now)
 	}
 	with, without := pro(true), pro(false)
 	require.Len(t, with.Setbacks, 1)
 	assert.Equal(t, progress.SetbackSafety, with.Setbacks[0].Kind)
 	assert.Len(t, with.Signs.SafetyFlagsActive, 1)
-	assert.Equal(t, progress.SupportCrisis, progress.Recommend(with, progress.RecommendOptions{})[0].Support)
+	assert.Equal(t, progress.SupportCrisis, progress.Recommend(with, progress.ReportOptions{})[0].Support)
 	assert.Empty(t, without.Setbacks, "consent without safety hides the flag")
 	assert.Empty(t, without.Signs.SafetyFlagsActive)
 	assert.NotEmpty(t, without.Partners[0].Outcome.Series, "shared check-ins are visible with both consents")
@@ -117,10 +113,9 @@ func TestProfessionalSeesSafetyOnlyWithSafetyConsent(t *testing.T) {
 
 func TestPausedJointWorkSuggestsNoJointHelp(t *testing.T) {
 	j := twoSetbacks(t)
-	an, err := progress.Analyze(j.events, trust.PartnerViewer(j.A), day(85), progress.Options{})
-	require.NoError(t, err)
+	an := analyze(t, j.events, trust.PartnerViewer(j.A), day(85))
 	an.Signs.PersistentGap = true
-	for _, rec := range progress.Recommend(an, progress.RecommendOptions{JointWorkPaused: true}) {
+	for _, rec := range progress.Recommend(an, progress.ReportOptions{JointWorkPaused: true}) {
 		assert.Equal(t, progress.SupportIndividual, rec.Support)
 		assert.Equal(t, "joint_work_paused", rec.Reasons[0].Code)
 	}

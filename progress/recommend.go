@@ -112,39 +112,9 @@ func (c CrisisDirectory) For(locale string) []CrisisResource {
 	return nil
 }
 
-// RecommendOptions supply what recommendations need beyond the analysis.
-type RecommendOptions struct {
-	// Locale picks the crisis resources.
-	Locale string `json:"locale,omitempty"`
-	// Crisis holds crisis resources by locale.
-	Crisis CrisisDirectory `json:"crisis,omitempty"`
-	// Alignment is the couple's commitment alignment as [trust.Journey.View]
-	// reports it to this viewer, if the caller has it; the analysis alone
-	// sees only the commitment answers the viewer may read.
-	Alignment trust.Alignment `json:"alignment,omitempty"`
-	// JointWorkPaused is whether joint work is paused, as [trust.Journey.View]
-	// reports it to this viewer (for any reason: a pause or a safety flag,
-	// which that view does not tell apart). While it is paused no joint help
-	// is suggested.
-	JointWorkPaused bool `json:"joint_work_paused,omitempty"`
-}
-
-// Recommend suggests professional help from an analysis, with reasons, as
-// information and never a diagnosis. The rules, in order:
-//   - an active safety flag the viewer may see → crisis and individual
-//     support only for its raiser, never couples work or discernment;
-//   - signs of individual distress in a recent screen → individual therapy first;
-//   - joint work paused (as the viewer's journey view reports it) → no joint
-//     help, and individual support for the viewer;
-//   - a mixed commitment → discernment counselling rather than couples therapy;
-//   - stalled progress (no reliable improvement over the window, repeated
-//     setbacks, a persistent gap, an acknowledgement answered "not yet") →
-//     couples therapy, with the modalities whose signs apply and why.
-//
-// The result follows only from what the analysis holds, which is what its
-// viewer may see: a partner never gets a recommendation that reveals the
-// other partner's safety flag, screen or private answers.
-func Recommend(an Analysis, opts RecommendOptions) []Recommendation {
+// recommend suggests professional help from an analysis, with reasons, by
+// the rules [Analyzer.Report] lists.
+func recommend(an Analysis, opts ReportOptions) []Recommendation {
 	s := an.Signs
 	out := []Recommendation{}
 	if len(s.SafetyFlagsActive) > 0 {

@@ -21,6 +21,7 @@ const ReportVersion = "1.0"
 // never shows an instrument's cut-off label. It renders as JSON (with its
 // published schema), as plain text a couple can read ([Report.Text]) and as
 // an SVG chart ([Report.SVG]); the same inputs always give the same bytes.
+// [Analyzer.Report] builds it.
 type Report struct {
 	// Version is the report format version, "1.0".
 	Version string `json:"version"`
@@ -32,32 +33,45 @@ type Report struct {
 	Disclaimer string `json:"disclaimer"`
 }
 
-// ReportOptions configure a report.
+// ReportOptions supply what a report's recommendations need beyond the
+// analysis: where to find crisis support, and what the viewer's journey view
+// says. The zero value is valid: no crisis resources, nothing paused.
 type ReportOptions struct {
-	// Analysis tunes the analysis.
-	Analysis Options
-	// Recommend supplies locale, crisis resources and the viewer's journey view facts.
-	Recommend RecommendOptions
+	// Locale picks the crisis resources.
+	Locale string `json:"locale,omitempty"`
+	// Crisis holds crisis resources by locale.
+	Crisis CrisisDirectory `json:"crisis,omitempty"`
+	// Alignment is the couple's commitment alignment as [trust.Journey.View]
+	// reports it to this viewer, if the caller has it; the analysis alone
+	// sees only the commitment answers the viewer may read.
+	Alignment trust.Alignment `json:"alignment,omitempty"`
+	// JointWorkPaused is whether joint work is paused, as [trust.Journey.View]
+	// reports it to this viewer (for any reason: a pause or a safety flag,
+	// which that view does not tell apart). While it is paused no joint help
+	// is suggested.
+	JointWorkPaused bool `json:"joint_work_paused,omitempty"`
 }
 
-// BuildReport analyses a journey's events for viewer v at now and builds the
-// report. It is linear in the number of events.
-func BuildReport(events []trust.Event, v trust.Viewer, now time.Time, opts ReportOptions) (Report, error) {
-	an, err := Analyze(events, v, now, opts.Analysis)
-	if err != nil {
-		return Report{}, err
-	}
-	return NewReport(an, opts.Recommend), nil
-}
-
-// Report builds the report for v at now from the analyzer's current state.
-func (a *Analyzer) Report(v trust.Viewer, now time.Time, opts RecommendOptions) Report {
-	return NewReport(a.Analysis(v, now), opts)
-}
-
-// NewReport builds a report from an analysis.
-func NewReport(an Analysis, opts RecommendOptions) Report {
-	return Report{Version: ReportVersion, Analysis: an, Recommendations: Recommend(an, opts), Disclaimer: Disclaimer}
+// Report builds the report viewer v may see at now from the analyzer's
+// current state: the [Analysis] of [Analyzer.Analysis] and the
+// professional-help recommendations that follow from it, as information and
+// never a diagnosis. The rules, in order:
+//   - an active safety flag the viewer may see → crisis and individual
+//     support only for its raiser, never couples work or discernment;
+//   - signs of individual distress in a recent screen → individual therapy first;
+//   - joint work paused (as the viewer's journey view reports it, in
+//     opts) → no joint help, and individual support for the viewer;
+//   - a mixed commitment → discernment counselling rather than couples therapy;
+//   - stalled progress (no reliable improvement over the window, repeated
+//     setbacks, a persistent gap, an acknowledgement answered "not yet") →
+//     couples therapy, with the modalities whose signs apply and why.
+//
+// The recommendations follow only from what the analysis holds, which is
+// what v may see, and from opts: a partner never gets a recommendation that
+// reveals the other partner's safety flag, screen or private answers.
+func (a *Analyzer) Report(v trust.Viewer, now time.Time, opts ReportOptions) Report {
+	an := a.Analysis(v, now)
+	return Report{Version: ReportVersion, Analysis: an, Recommendations: recommend(an, opts), Disclaimer: Disclaimer}
 }
 
 // Text renders the report as a plain-text summary a couple can read. It

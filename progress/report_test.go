@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/internal/schemagen"
 	"github.com/mendkit/mend/progress"
@@ -73,7 +74,7 @@ func checkSVG(t *testing.T, svg []byte) {
 }
 
 func TestReportsGolden(t *testing.T) {
-	v := schemagen.NewValidator(t, trust.Schemas(), progress.Schemas())
+	v := schemagen.NewValidator(t, trust.Schemas(), agreement.Schemas(), progress.Schemas())
 	ts, sf, so := twoSetbacks(t), withSafetyFlag(t), solo(t)
 	cases := []struct {
 		name   string
@@ -93,8 +94,8 @@ func TestReportsGolden(t *testing.T) {
 			for _, e := range tc.j.events {
 				v.ValidateEvent(t, e)
 			}
-			r, err := progress.BuildReport(tc.j.events, tc.viewer(tc.j), tc.now, progress.ReportOptions{Recommend: progress.RecommendOptions{Locale: "en-GB", Crisis: crisis}})
-			require.NoError(t, err)
+			opts := progress.ReportOptions{Locale: "en-GB", Crisis: crisis}
+			r := analyzer(t, tc.j.events).Report(tc.viewer(tc.j), tc.now, opts)
 			js, err := json.MarshalIndent(r, "", "  ")
 			require.NoError(t, err)
 			js = append(js, '\n')
@@ -105,8 +106,7 @@ func TestReportsGolden(t *testing.T) {
 			checkSVG(t, svg)
 			golden(t, tc.name+".svg", svg)
 
-			again, err := progress.BuildReport(tc.j.events, tc.viewer(tc.j), tc.now, progress.ReportOptions{Recommend: progress.RecommendOptions{Locale: "en-GB", Crisis: crisis}})
-			require.NoError(t, err)
+			again := analyzer(t, tc.j.events).Report(tc.viewer(tc.j), tc.now, opts)
 			js2, _ := json.MarshalIndent(again, "", "  ")
 			assert.Equal(t, string(js[:len(js)-1]), string(js2), "same inputs, same bytes")
 			assert.Equal(t, svg, again.SVG())

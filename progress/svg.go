@@ -32,10 +32,10 @@ func (r Report) SVG() []byte {
 		}
 	}
 	// The x domain runs from the first thing shown to the analysis day.
-	today, _ := ParseDay(an.Today)
+	today, _ := parseDay(an.Today)
 	first := today
 	consider := func(day string) {
-		if d, err := ParseDay(day); err == nil && d < first {
+		if d, err := parseDay(day); err == nil && d < first {
 			first = d
 		}
 	}
@@ -59,7 +59,7 @@ func (r Report) SVG() []byte {
 	}
 	plotW, plotH := chartW-marginL-marginR, chartH-marginT-marginB
 	x := func(day int) float64 { return marginL + float64(day-first)/span*plotW }
-	xs := func(day string) float64 { d, _ := ParseDay(day); return x(d) }
+	xs := func(day string) float64 { d, _ := parseDay(day); return x(d) }
 	y := func(v float64) float64 { return marginT + (10-v)/10*plotH }
 
 	w(`<svg xmlns="http://www.w3.org/2000/svg" width="`, f1(chartW), `" height="`, f1(chartH), `" viewBox="0 0 `, f1(chartW), " ", f1(chartH),

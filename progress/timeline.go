@@ -1,6 +1,8 @@
 package progress
 
 import (
+	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 
@@ -20,13 +22,20 @@ import (
 // whole stream: shared entries, the viewer's own private entries, sealed
 // answers once both partners answered, and for a professional what the
 // partners consented to share. There is no viewer-scoped way to read another
-// partner's private entry. [Timeline.Unfiltered] is for storage and replay by
-// the engine only.
+// partner's private entry. [Timeline.Unfiltered] is for storage and replay
+// only.
+//
+// The timeline keeps events of its own: Append stores a copy of the event
+// (its payload's JSON encoding, decoded again as a store reads an event
+// back), and Read and Unfiltered return fresh copies, so changing an event after appending it, or
+// one that was returned, never changes the timeline. As from a store, an
+// event of a type the program has not registered comes back as a
+// [trust.RawPayload].
 //
 // A Timeline is safe for concurrent use.
 type Timeline struct {
 	mu     sync.RWMutex
-	events []trust.Event
+	events []trust.Event // the timeline's own copies, never handed out
 	byID   map[trust.EventID]int
 	access *trust.Access
 	rel    trust.RelationshipID
@@ -44,6 +53,13 @@ func NewTimeline() *Timeline {
 // timeline is unchanged.
 func (t *Timeline) Append(e trust.Event) (bool, error) {
 	if err := e.Validate(); err != nil {
+		return false, err
+	}
+	e, err := copyEvent(e)
+	if err == nil {
+		err = e.Validate() // what the timeline keeps is what a store would read back
+	}
+	if err != nil {
 		return false, err
 	}
 	t.mu.Lock()
@@ -129,8 +145,7 @@ func (q Query) match(e trust.Event) bool {
 	return false
 }
 
-// Read returns the events v may see that match q, in sequence order. The
-// returned events share their payloads with the timeline: do not modify them.
+// Read returns copies of the events v may see that match q, in sequence order.
 func (t *Timeline) Read(v trust.Viewer, q Query) []trust.Event {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
@@ -139,7 +154,7 @@ func (t *Timeline) Read(v trust.Viewer, q Query) []trust.Event {
 		if !q.match(e) || !t.access.CanSee(v, e) {
 			continue
 		}
-		out = append(out, e)
+		out = append(out, handOut(e))
 		if q.Limit > 0 && len(out) == q.Limit {
 			break
 		}
@@ -147,20 +162,52 @@ func (t *Timeline) Read(v trust.Viewer, q Query) []trust.Event {
 	return out
 }
 
-// Unfiltered returns a copy of every event, whoever may see it. It is for the
-// engine's storage and replay, never for showing to a partner or a
-// professional: use [Timeline.Read] for that.
+// Unfiltered returns a copy of every event, whoever may see it. It is for
+// storage and replay (or for feeding an [Analyzer], which filters by viewer
+// itself), never for showing to a partner or a professional: use
+// [Timeline.Read] for that.
 func (t *Timeline) Unfiltered() []trust.Event {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return append([]trust.Event(nil), t.events...)
+	out := make([]trust.Event, len(t.events))
+	for i, e := range t.events {
+		out[i] = handOut(e)
+	}
+	return out
 }
 
-// Analyze analyses the timeline for viewer v at now; see [Analyze].
-func (t *Timeline) Analyze(v trust.Viewer, now time.Time, opts Options) (Analysis, error) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return Analyze(t.events, v, now, opts)
+// copyEvent returns e with a payload of its own, decoded from the payload's
+// JSON encoding as [trust.DecodeEvent] decodes it: into the registered
+// payload type, or into a [trust.RawPayload] for an unregistered type. The
+// rest of the envelope is plain values.
+func copyEvent(e trust.Event) (trust.Event, error) {
+	b, err := json.Marshal(e.Data)
+	if err != nil {
+		return trust.Event{}, fmt.Errorf("progress: timeline: event %s: %w", e.ID, err)
+	}
+	spec, ok := trust.LookupEventType(e.Type)
+	if !ok {
+		e.Data = &trust.RawPayload{Type: e.Type, JSON: b}
+		return e, nil
+	}
+	p := spec.New()
+	if err := json.Unmarshal(b, p); err != nil {
+		return trust.Event{}, fmt.Errorf("progress: timeline: event %s: %w", e.ID, err)
+	}
+	e.Data = p
+	return e, nil
+}
+
+// handOut returns a copy of one of the timeline's events for a caller. An
+// event whose type was registered only after it was appended, and whose data
+// does not decode to that type, is handed out with its data raw, as appended.
+func handOut(e trust.Event) trust.Event {
+	if c, err := copyEvent(e); err == nil {
+		return c
+	}
+	b, _ := json.Marshal(e.Data) // it was marshalled when appended
+	e.Data = &trust.RawPayload{Type: e.Type, JSON: b}
+	return e
 }
 
 func itoa(i int) string {

@@ -214,3 +214,26 @@ func TestCheckInEventsSplitThePrivateNote(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), "hard evening")
 }
+
+// TestTimelineKeepsItsOwnEvents: neither the event a caller appended nor one
+// it read reaches into the timeline.
+func TestTimelineKeepsItsOwnEvents(t *testing.T) {
+	j := newJourney(t, 4)
+	j.checkIn(j.A, day(1), 5, trust.Shared, "")
+	tl := progress.NewTimeline()
+	_, err := tl.AppendAll(j.events)
+	require.NoError(t, err)
+	trustOf := func(es []trust.Event) int {
+		c, ok := es[1].Data.(*progress.CheckIn)
+		require.True(t, ok)
+		return *c.Trust
+	}
+	*j.events[1].Data.(*progress.CheckIn).Trust = 0
+	read := tl.Read(trust.PartnerViewer(j.A), progress.Query{})
+	assert.Equal(t, 5, trustOf(read), "a change to the appended event does not reach the timeline")
+	*read[1].Data.(*progress.CheckIn).Trust = 1
+	all := tl.Unfiltered()
+	assert.Equal(t, 5, trustOf(all), "nor does a change to a read one")
+	*all[1].Data.(*progress.CheckIn).Trust = 2
+	assert.Equal(t, 5, trustOf(tl.Read(trust.PartnerViewer(j.A), progress.Query{})))
+}

@@ -19,23 +19,12 @@ const (
 	TypeCheckInNoteRecorded = "progress.checkin_note_recorded"
 )
 
-// Event types of other packages that progress reads by their type strings.
-// progress does not import those packages; it matches their events by type.
 const (
-	TypeAgreementActivated  = "agreement.activated"
-	TypeAgreementSigned     = "agreement.signed"
-	TypeAgreementAmended    = "agreement.amended"
-	TypeAgreementRetired    = "agreement.retired"
-	TypeAgreementTermBroken = "agreement.term_broken"
-	TypeOccurrenceKept      = "agreement.occurrence_kept"
-	TypeOccurrenceMissed    = "agreement.occurrence_missed"
-	TypeAssignmentCompleted = "exercise.assignment_completed"
-	TypeAssignmentSkipped   = "exercise.assignment_skipped"
-	pkgName                 = "progress"
-	checkInNoteMaxRunes     = 4000
-	feelingMaxRunes         = 40
-	maxFeelings             = 12
-	maxAnswersPerCheckIn    = 12
+	pkgName              = "progress"
+	checkInNoteMaxRunes  = 4000
+	feelingMaxRunes      = 40
+	maxFeelings          = 12
+	maxAnswersPerCheckIn = 12
 )
 
 // CheckInID names a check-in.

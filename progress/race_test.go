@@ -1,5 +1,0 @@
-//go:build race
-
-package progress_test
-
-const raceEnabled = true
