@@ -2,6 +2,11 @@ package simulate
 
 import (
 	"strconv"
+
+	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/progress"
+	"github.com/mendkit/mend/trust"
 )
 
 // PanelRow is one partner's week: a row of the per-week panel (panel.csv),
@@ -183,11 +188,11 @@ func Summarise(x Exported, d Draw, weeks int, includeSafety bool) (CoupleSummary
 			phaseAt[lastWeek] = phase
 		}
 		d := e.Data
-		switch e.Type {
-		case "trust.journey_started":
+		switch string(e.Type) {
+		case trust.TypeJourneyStarted:
 			phases = d.Phases
 			s.Profile = d.Profile
-		case "trust.breach_recorded":
+		case trust.TypeBreachRecorded:
 			s.Breaches++
 			if firstBreach == "" {
 				firstBreach = d.Breach
@@ -196,7 +201,7 @@ func Summarise(x Exported, d Draw, weeks int, includeSafety bool) (CoupleSummary
 			} else {
 				coupleSetbacks[w]++
 			}
-		case "trust.phase_changed":
+		case trust.TypePhaseChanged:
 			for i, k := range phases {
 				if k == d.To {
 					phase = i
@@ -211,50 +216,50 @@ func Summarise(x Exported, d Draw, weeks int, includeSafety bool) (CoupleSummary
 			if phase == len(phases)-1 && s.LastPhaseDay == nil {
 				s.LastPhaseDay = ptr(e.Day)
 			}
-		case "trust.acknowledgement_given":
+		case trust.TypeAcknowledgementGiven:
 			s.AckRounds++
 			participants[d.Acknowledgement] = []string{d.Breach}
-		case "trust.acknowledgement_answered":
+		case trust.TypeAcknowledgementAnswered:
 			if b := participants[d.Acknowledgement]; d.Response == "accepted" && len(b) == 1 && b[0] == firstBreach && s.AckAcceptedDay == nil {
 				s.AckAcceptedDay = ptr(e.Day)
 			}
-		case "trust.needs_requested":
+		case trust.TypeNeedsRequested:
 			s.NeedsRequests++
-		case "trust.needs_answered":
+		case trust.TypeNeedsAnswered:
 			if d.Reply == "accepted" || d.Reply == "counter_offer" {
 				s.NeedsAccepted++
 			}
-		case "trust.safety_flag_raised":
+		case trust.TypeSafetyFlagRaised:
 			if s.SafetyFlags != nil {
 				*s.SafetyFlags++
 			}
-		case "agreement.activated":
+		case agreement.TypeActivated:
 			if s.AgreementDay == nil {
 				s.AgreementDay = ptr(e.Day)
 			}
-		case "agreement.term_broken":
+		case agreement.TypeTermBroken:
 			coupleSetbacks[w]++
-		case "exercise.assignment_proposed":
+		case exercise.TypeAssignmentProposed:
 			s.Proposed++
 			participants[d.Assignment] = d.Partners
-		case "exercise.assignment_completed":
+		case exercise.TypeAssignmentCompleted:
 			s.Completed++
 			if i := who(d.Partner); i >= 0 {
 				pw[w][i].completed++
 			}
-		case "exercise.assignment_skipped":
+		case exercise.TypeAssignmentSkipped:
 			s.Skipped++
 			if i := who(d.Partner); i >= 0 {
 				pw[w][i].skipped++
 			}
-		case "exercise.assignment_expired":
+		case exercise.TypeAssignmentExpired:
 			for _, p := range participants[d.Assignment] {
 				s.Expired++
 				if i := who(p); i >= 0 {
 					pw[w][i].expired++
 				}
 			}
-		case "progress.checkin_recorded":
+		case progress.TypeCheckInRecorded:
 			i := who(d.Partner)
 			if i < 0 {
 				continue
