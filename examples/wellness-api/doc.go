@@ -38,6 +38,15 @@
 // Idempotency-Key header makes a retried write apply once; keys are scoped to
 // the calling partner.
 //
+// # Reads and writes
+//
+// Every GET route only reads: reading a plan, reminders, a timeline, a view
+// or a report never writes anything, however much is overdue. Time moves a
+// journey on through writes: after each successful write the service
+// refreshes the journey (the engine's Refresh: overdue work expires, the
+// phase advances when every gate is met, the scheduler's new work is
+// proposed), so the next plan shows what the write made due.
+//
 // GET /schemas lists every published schema and GET /schemas/{package}/{file}
 // serves one as application/schema+json, including the service's own request
 // schemas under the "wellness-api" package.
