@@ -47,6 +47,17 @@
 // phase advances when every gate is met, the scheduler's new work is
 // proposed), so the next plan shows what the write made due.
 //
+//   - POST /journeys/{id}/refresh brings the journey up to date now and
+//     returns the events it wrote that the caller may read (none when
+//     nothing was due). A background job calls it for each journey, say
+//     nightly, so that work moves on even when nobody opens the app.
+//   - GET /journeys/{id}/reminders returns the reminder due to the caller now,
+//     if any, under the quiet hours and rate limit. Once the app has sent
+//     it, POST /journeys/{id}/reminders/sent with that reminder as the body
+//     records so (an event private to the caller); the rate limit counts
+//     those records, so it survives a restart. A partner marks only their
+//     own reminders.
+//
 // GET /schemas lists every published schema and GET /schemas/{package}/{file}
 // serves one as application/schema+json, including the service's own request
 // schemas under the "wellness-api" package.

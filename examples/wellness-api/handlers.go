@@ -526,6 +526,9 @@ func (s *server) getRecommendations(w http.ResponseWriter, r *http.Request, c ca
 	}
 }
 
+// getReminders handles GET /journeys/{id}/reminders: the reminders due to
+// the caller now. Like every GET it writes nothing; once the app has sent
+// one, it says so with POST /journeys/{id}/reminders/sent.
 func (s *server) getReminders(w http.ResponseWriter, r *http.Request, c caller) {
 	rs, err := s.eng.RemindersDue(r.Context(), c.rel, c.me)
 	if err != nil {
@@ -536,6 +539,57 @@ func (s *server) getReminders(w http.ResponseWriter, r *http.Request, c caller) 
 		rs = []exercise.Reminder{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reminders": rs})
+}
+
+// markReminderSent handles POST /journeys/{id}/reminders/sent: the body is
+// one reminder as GET /reminders returned it (its partner, if left out, is
+// the caller's). Only the caller's own reminders can be marked; the engine
+// records each as an event private to the caller, and the reminder policy's
+// daily cap and least gap count them.
+func (s *server) markReminderSent(w http.ResponseWriter, r *http.Request, c caller) {
+	doc, ok := s.body(w, r)
+	if !ok {
+		return
+	}
+	key, ok := s.idempotency(w, r, c)
+	if !ok {
+		return
+	}
+	if _, set := doc["partner"]; !set {
+		doc["partner"] = c.me.String()
+	}
+	if !s.check(w, reminderSchema, doc, "") {
+		return
+	}
+	var rem exercise.Reminder
+	if !s.decode(w, doc, &rem, "") {
+		return
+	}
+	if rem.Partner != c.me {
+		writeProblem(w, problemFor(s.log, &trust.TransitionError{Pkg: "wellness-api", Event: exercise.TypeReminderSent,
+			Reason: "a partner marks only their own reminders as sent", Cause: trust.ErrForbidden}, ""))
+		return
+	}
+	res, err := s.eng.MarkRemindersSent(r.Context(), c.rel, []exercise.Reminder{rem}, exercise.WithIdempotencyKey(key))
+	if err != nil {
+		writeProblem(w, problemFor(s.log, err, ""))
+		return
+	}
+	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, res.Events)})
+}
+
+// postRefresh handles POST /journeys/{id}/refresh: it brings the journey up
+// to date now (overdue work expires, the scheduler's proposals are written)
+// and returns what it wrote that the caller may read. A background job
+// calls it for each journey, say nightly, so that work moves on even when
+// nobody opens the app; a second call at the same instant writes nothing.
+func (s *server) postRefresh(w http.ResponseWriter, r *http.Request, c caller) {
+	res, err := s.eng.Refresh(r.Context(), c.rel)
+	if err != nil {
+		writeProblem(w, problemFor(s.log, err, "data"))
+		return
+	}
+	writeJSON(w, http.StatusOK, eventsResponse{Events: visibleTo(c.me, res.Events)})
 }
 
 // refresh brings a journey up to date after a write, so the next GET /plan

@@ -125,6 +125,8 @@ func (s *server) handler() http.Handler {
 	mux.Handle("GET /journeys/{id}/chart.svg", s.authed(s.getChart))
 	mux.Handle("GET /journeys/{id}/recommendations", s.authed(s.getRecommendations))
 	mux.Handle("GET /journeys/{id}/reminders", s.authed(s.getReminders))
+	mux.Handle("POST /journeys/{id}/reminders/sent", s.authed(s.markReminderSent))
+	mux.Handle("POST /journeys/{id}/refresh", s.authed(s.postRefresh))
 	return s.logged(mux)
 }
 
