@@ -15,8 +15,9 @@ import (
 // payload's writing partner is filled from by, and one that names anyone
 // else is refused with a *trust.ValidationError naming the field. Zero IDs
 // are then filled from the engine's ID source, in field order, only once
-// every check passed, so a refused command draws no ID. An app's own
-// payload types pass through unchanged.
+// every check passed, so a refused command draws no ID. The copy shares no
+// slice with the caller's payload. An app's own payload types pass through
+// unchanged.
 func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Payload) (trust.Payload, error) {
 	f := &filler{by: by}
 	var out trust.Payload
@@ -54,6 +55,7 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		out = &c
 	case *trust.SafetyFlag:
 		c := *d
+		c.Kinds = slices.Clone(c.Kinds)
 		f.author("partner", &c.Partner)
 		newID(f, &c.ID)
 		out = &c
@@ -76,7 +78,7 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		out = &c
 	case *agreement.Proposed:
 		c := *d
-		c.Agreement.Terms = slices.Clone(c.Agreement.Terms)
+		c.Agreement.Terms = cloneTerms(c.Agreement.Terms)
 		f.author("proposed_by", &c.ProposedBy)
 		newID(f, &c.Agreement.ID)
 		for i := range c.Agreement.Terms {
@@ -85,7 +87,7 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		out = &c
 	case *agreement.Amended:
 		c := *d
-		c.Agreement.Terms = slices.Clone(c.Agreement.Terms)
+		c.Agreement.Terms = cloneTerms(c.Agreement.Terms)
 		f.author("amended_by", &c.AmendedBy)
 		if r, ok := st.book.Agreement(c.Agreement.ID); ok && c.Agreement.Version == 0 {
 			c.Agreement.Version = len(r.Versions) + 1
@@ -164,6 +166,7 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		out = &c
 	case *progress.CheckIn:
 		c := *d
+		c.Feelings, c.Answers = slices.Clone(c.Feelings), slices.Clone(c.Answers)
 		f.author("partner", &c.Partner)
 		if c.Day == "" {
 			// Today, in the couple's time zone, at the fact's time.
@@ -177,10 +180,12 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		out = &c
 	case *progress.CheckInNote:
 		c := *d
+		c.Answers = slices.Clone(c.Answers)
 		f.author("partner", &c.Partner)
 		out = &c
 	case *AssignmentProposed:
 		c := *d
+		c.Participants = slices.Clone(c.Participants)
 		newID(f, &c.Assignment)
 		out = &c
 	case *AssignmentStarted:
@@ -215,6 +220,16 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		}
 	}
 	return out, nil
+}
+
+// cloneTerms copies an agreement's terms and the partners each commits, so
+// the recorded agreement shares nothing with the caller's.
+func cloneTerms(ts []agreement.Term) []agreement.Term {
+	out := slices.Clone(ts)
+	for i := range out {
+		out[i].CommittedBy = slices.Clone(out[i].CommittedBy)
+	}
+	return out
 }
 
 // filler collects the checks and ID draws of one payload.

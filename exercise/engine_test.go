@@ -495,6 +495,11 @@ func TestEngineFillsIDsAndTheWriter(t *testing.T) {
 		assert.False(t, term.ID.IsZero(), "term %q", term.Title)
 	}
 	assert.True(t, ag.Terms[0].ID.IsZero(), "the caller's terms are left as they were")
+	ag.Terms[1].CommittedBy[0] = c.b // the caller reuses its value
+	recs, err := c.eng.Agreements(c.ctx, c.rel.ID)
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	assert.Equal(t, []trust.PartnerID{c.a}, recs[0].Versions[0].Terms[1].CommittedBy, "the recorded agreement shares nothing with the caller's")
 	// A counter-proposal's version is one more than the latest; a new term gets an ID.
 	next := got.Agreement
 	next.Version, next.ChangeNote = 0, "One more boundary."
