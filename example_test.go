@@ -27,7 +27,7 @@ func Example() {
 	_, _ = eng.StartJourney(ctx, rel, profile)
 
 	breachID, _ := trust.NewID[trust.Breach](ids)
-	_, err := eng.RecordBreach(ctx, rel.ID, alex, trust.Breach{ID: breachID, Kind: trust.BreachEmotionalInfidelity,
+	_, err := eng.RecordBreach(ctx, rel.ID, trust.PartnerActor(alex), trust.Breach{ID: breachID, Kind: trust.BreachEmotionalInfidelity,
 		Severity: trust.SeveritySerious, Happened: trust.TimeRange{Start: clock.Now().AddDate(0, -6, 0)},
 		CameToLight: trust.TimeRange{Start: clock.Now().AddDate(0, 0, -2)}, Discovery: trust.Disclosed,
 		RevealedBy: alex, CausedBy: alex, Ongoing: true})

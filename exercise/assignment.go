@@ -112,6 +112,9 @@ const (
 	TypeAssignmentExpired   = "exercise.assignment_expired"
 	// TypeStepAnswered carries one partner's written answer to one step.
 	TypeStepAnswered = "exercise.step_answered"
+	// TypeReminderSent records that a partner was sent a reminder of an
+	// assignment; it is private to that partner.
+	TypeReminderSent = "exercise.reminder_sent"
 )
 
 // StepSealKey is the seal key of the sealed answers to one step of one
@@ -286,7 +289,7 @@ func (p AssignmentCompleted) Validate() error {
 }
 
 // SkipReason says why an assignment was skipped. None is a failure: a skip
-// tells the next plan what fits.
+// tells the next refresh what fits.
 type SkipReason string
 
 // Reasons to skip.
@@ -368,7 +371,7 @@ func (p AssignmentSnoozed) Validate() error {
 
 // AssignmentExpired closes an assignment whose due window passed without it
 // being completed or skipped. It is written by the system, never counts
-// against anyone, and the next plan adapts.
+// against anyone, and the next refresh adapts.
 type AssignmentExpired struct {
 	// Assignment is the assignment expired.
 	Assignment AssignmentID `json:"assignment"`
@@ -432,6 +435,31 @@ func (p StepAnswered) Validate() error {
 	return text("answer", p.Answer, 1, 8000)
 }
 
+// ReminderSent records that the app sent a partner a reminder of an
+// assignment ([Engine.MarkRemindersSent] writes it, as the system, at the
+// time it is recorded). It is private to the reminded partner: the other
+// partner never learns when, or how often, anyone was reminded. The
+// [ReminderPolicy]'s daily cap and least gap count these events, so the rate
+// limit survives a restart.
+type ReminderSent struct {
+	// Partner is who was reminded.
+	Partner trust.PartnerID `json:"partner"`
+	// Assignment is the assignment the reminder invited to.
+	Assignment AssignmentID `json:"assignment"`
+}
+
+// EventType implements trust.Payload.
+func (ReminderSent) EventType() string { return TypeReminderSent }
+
+// EventSubject names the assignment.
+func (r ReminderSent) EventSubject() string { return r.Assignment.String() }
+
+// OwnerPartner is the reminded partner: the event is theirs alone.
+func (r ReminderSent) OwnerPartner() trust.PartnerID { return r.Partner }
+
+// Validate checks the fields.
+func (r ReminderSent) Validate() error { return participantRef(r.Assignment, r.Partner) }
+
 func init() {
 	lifecycle := []trust.Visibility{trust.Shared, trust.Private}
 	for _, s := range []trust.EventSpec{
@@ -445,6 +473,8 @@ func init() {
 		{Type: TypeAssignmentExpired, New: func() trust.Payload { return new(AssignmentExpired) }, Schema: schemafile.ID("exercise", "assignment-expired", "1.0"), Visibilities: lifecycle},
 		{Type: TypeStepAnswered, New: func() trust.Payload { return new(StepAnswered) }, Schema: schemafile.ID("exercise", "step-answered", "1.0"),
 			Visibilities: []trust.Visibility{trust.Sealed, trust.Shared, trust.Private, trust.WithProfessional}},
+		{Type: TypeReminderSent, New: func() trust.Payload { return new(ReminderSent) }, Schema: schemafile.ID("exercise", "reminder-sent", "1.0"),
+			Visibilities: []trust.Visibility{trust.Private}},
 	} {
 		trust.MustRegisterEventType(s)
 	}

@@ -25,6 +25,7 @@ var schemaEntries = []schemagen.Entry{
 	{Name: "assignment-snoozed", Version: "1.0", Value: &exercise.AssignmentSnoozed{}},
 	{Name: "assignment-expired", Version: "1.0", Value: &exercise.AssignmentExpired{}},
 	{Name: "step-answered", Version: "1.0", Value: &exercise.StepAnswered{}},
+	{Name: "reminder-sent", Version: "1.0", Value: &exercise.ReminderSent{}},
 	{Name: "proposal", Version: "1.0", Value: &exercise.Proposal{}, Title: "mend scheduler proposal"},
 	{Name: "snapshot", Version: "1.0", Value: &exercise.Snapshot{}, Title: "mend scheduler snapshot"},
 	{Name: "assignment", Version: "1.0", Value: &exercise.Assignment{}, Title: "mend assignment"},

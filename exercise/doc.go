@@ -7,38 +7,64 @@
 //
 // [NewEngine] takes [Options] — a store, a catalogue, a scheduler, a clock,
 // an ID source, a reminder policy — all with defaults, so
-// exercise.NewEngine(exercise.Options{}) is ready to use. Its methods are the
-// workflow: [Engine.StartJourney]; record facts ([Engine.RecordBreach],
-// [Engine.RecordAccount], [Engine.Acknowledge], [Engine.AnswerAcknowledgement],
-// [Engine.RequestNeed], [Engine.AnswerNeed], [Engine.StateCommitment],
-// [Engine.RecordCheckIn], [Engine.RaiseSafetyFlag], [Engine.ClearSafetyFlag]);
-// agreements ([Engine.ProposeAgreement], [Engine.SignAgreement],
-// [Engine.AmendAgreement], [Engine.RevokeTransparency]); [Engine.Plan] (what
-// is due now, and why) and [Engine.Refresh] (the same bringing up to date
-// for a background job, with no viewer); [Engine.StartAssignment], [Engine.CompleteAssignment],
-// [Engine.SkipAssignment], [Engine.SnoozeAssignment]; and reads as a viewer
-// ([Engine.Timeline], [Engine.View], [Engine.Report],
-// [Engine.Recommendations], [Engine.RemindersDue]). [Engine.Do] records any
-// registered event type, apps' own included.
+// exercise.NewEngine(exercise.Options{}) is ready to use. Its methods are
+// the workflow, and each is a command or a query, never both.
+//
+// Commands write. [Engine.StartJourney] begins a journey. Facts are recorded
+// by who gives them: [Engine.RecordBreach], [Engine.EndBreach],
+// [Engine.RecordAccount], [Engine.Acknowledge],
+// [Engine.AnswerAcknowledgement], [Engine.RequestNeed], [Engine.AnswerNeed],
+// [Engine.CloseNeed], [Engine.StateCommitment], [Engine.RecordCheckIn],
+// [Engine.RaiseSafetyFlag], [Engine.ClearSafetyFlag], [Engine.SetPause],
+// [Engine.SetProfessionalConsent], [Engine.SetResearchConsent],
+// [Engine.AdvancePhase]; agreements with [Engine.ProposeAgreement],
+// [Engine.SignAgreement], [Engine.AmendAgreement],
+// [Engine.RevokeTransparency], [Engine.RetireAgreement]; assignments with
+// [Engine.StartAssignment], [Engine.AnswerStep], [Engine.CompleteAssignment],
+// [Engine.SkipAssignment], [Engine.SnoozeAssignment]; and [Engine.Do]
+// records any registered event type, apps' own included. Each takes the
+// writer as a [trust.Actor] right after the relationship ID, fills a zero
+// partner field naming that writer (and refuses one naming anyone else),
+// fills zero IDs from the engine's ID source, and returns a [Result]: the
+// ID the command is about and the events it wrote. Two commands are the
+// engine's own, written by the system: [Engine.Refresh] brings a journey up
+// to date at the engine's time (overdue work expires, transparency terms
+// past their sunset lapse, the phase advances, the scheduler's proposals
+// become assignments), and [Engine.MarkRemindersSent] records the reminders
+// an app sent.
+//
+// Queries read and never append: [Engine.Plan] (a partner's open work, and
+// why), [Engine.RemindersDue], [Engine.View], [Engine.Timeline],
+// [Engine.Report], [Engine.Recommendations], [Engine.Agreements],
+// [Engine.Compliance], [Engine.Calendar] and [Engine.Relationship]. Reads
+// are scoped to a viewer. A plan shows what the last command left: an app
+// runs Refresh from a background job (and may run it before reading a plan),
+// so work moves on even when nobody opens the app.
 //
 // Every method takes a context, validates its input and returns typed errors
 // (errors.Is with trust.ErrInvalid, ErrForbidden, ErrNotFound, ErrConflict,
 // ErrPausedForSafety, ErrGateNotMet, ErrInvalidTransition); a refused command
 // writes nothing. A command may carry an idempotency key
-// ([WithIdempotencyKey]): a retry returns the first result and writes nothing,
+// ([WithIdempotencyKey]): a retry returns the first Result and writes nothing,
 // even from another engine over the same store. Appends use optimistic
 // concurrency per relationship, so several engines may share a store.
 //
 // The engine keeps every journey it touches folded in memory (journey,
-// agreements, assignments, scheduler signals), updated event by event, so
-// planning never replays history. Each event is built once and checked once
-// per fold ([trust.Journey.Prepare]): it is folded into all of them only when
-// all accept it. A plan expires what is overdue before asking the scheduler,
-// so the room that frees is filled in the same plan. The rules' follow-ups are written by the
-// engine as their own events in the same atomic append: an agreement's
-// activation after the second signature, a regression after a new
-// disclosure, a transparency term lapsing at its sunset, and the next phase
-// as soon as every gate is met (unless [Options.ManualPhases]).
+// agreements, assignments, scheduler signals, reminders sent), updated event
+// by event, so planning never replays history. Each event is built once and
+// checked once per fold ([trust.Journey.Prepare]): it is folded into all of
+// them only when all accept it. A refresh expires what is overdue before
+// asking the scheduler, so the room that frees is filled in the same
+// refresh. The rules' follow-ups are written by the engine as their own
+// events in the same atomic append as the command that called for them: an
+// agreement's activation after the second signature, a regression after a
+// new disclosure, a transparency term lapsing at its sunset, and the next
+// phase as soon as every gate is met (unless [Options.ManualPhases]).
+//
+// Reminders follow a [ReminderPolicy]: quiet hours in the couple's time
+// zone, a daily cap and a least gap, counted from the durable
+// [TypeReminderSent] events, so the limit survives a restart. Each is
+// private to the reminded partner.
 //
 // A safety flag pauses every joint assignment the moment it is recorded:
 // joint assignments cannot start or complete, agreement work waits, the
@@ -73,13 +99,14 @@
 // Every transition is a journey event ("exercise.assignment_proposed",
 // "exercise.assignment_scheduled", "exercise.assignment_started",
 // "exercise.assignment_completed", "exercise.assignment_skipped",
-// "exercise.assignment_snoozed", "exercise.assignment_expired"), and written
+// "exercise.assignment_snoozed", "exercise.assignment_expired"), written
 // answers to steps are "exercise.step_answered" events, sealed with
 // [StepSealKey] when the step asks for it so both partners' answers are
-// revealed together. [Assignments] folds them, refusing an invalid
+// revealed together, and a reminder sent is an "exercise.reminder_sent"
+// event private to its partner. [Assignments] folds them, refusing an invalid
 // transition with a typed error and changing nothing. A missed exercise
 // never punishes: expiring or skipping leaves every helpful streak intact, and
-// the next plan adapts.
+// the next refresh adapts.
 //
 // # Schedulers
 //
@@ -102,7 +129,7 @@
 //
 // # How the engine plans
 //
-// Per plan, the engine builds a [Snapshot] from the folded state (profile,
+// Per refresh, the engine builds a [Snapshot] from the folded state (profile,
 // phase, [GatesFrom] of the journey's gates, JointWorkPaused, Alignment, the
 // agreements' due [Occurrence]s, progress [Signals], and the fold's
 // [Assignments.History] and [Assignments.Recent]), calls Scheduler.Propose,

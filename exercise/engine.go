@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -48,7 +49,7 @@ type Options struct {
 	// privately, to a partner who has raised a safety flag, until it is
 	// cleared. Default: "finding-support".
 	SafetySupport string
-	// PlanHorizon is how far ahead Plan looks for agreement rituals. Default: 7 days.
+	// PlanHorizon is how far ahead a refresh looks for agreement rituals. Default: 7 days.
 	PlanHorizon time.Duration
 }
 
@@ -58,23 +59,44 @@ type Options struct {
 // context, validates its input, returns typed errors (errors.Is with the trust
 // sentinels) and leaves the journey unchanged on error.
 //
+// Its methods are commands or queries, never both. Commands write: each
+// appends the events of one fact (and the follow-ups the rules call for) in
+// one atomic append and returns a [Result]. Queries ([Engine.Plan],
+// [Engine.RemindersDue], [Engine.View], [Engine.Timeline], [Engine.Report],
+// [Engine.Agreements], …) read the folded state or the store and never
+// append. Time moves a journey on only through a command: [Engine.Refresh]
+// expires overdue work, lapses transparency terms past their sunset,
+// advances the phase and writes the scheduler's proposals, and
+// [Engine.MarkRemindersSent] records the reminders an app sent.
+//
+// Every command a person gives takes who gives it, by, right after the
+// relationship ID: a partner ([trust.PartnerActor]) or a professional
+// ([trust.ProfessionalActor]); the engine writes as the system only for its
+// own commands (StartJourney, Refresh, MarkRemindersSent). A payload field
+// that names the writing partner (an account's Partner, a needs request's
+// From, a signature's Partner, …) may be left zero: the engine fills it from
+// by, and refuses one that names anyone else with a *trust.ValidationError
+// naming the field. Zero IDs in a payload (a breach's, an account's, a needs
+// request's, an agreement's and its terms', a flag's, a check-in's, …) are
+// filled from the engine's ID source, and the [Result] returns the one the
+// command is about, so an app never mints an ID itself. The caller's payload
+// is never changed: the engine fills a copy.
+//
 // State lives in the [store.Store] as one append-only event stream per
 // relationship; the engine keeps a folded copy of each journey it has touched
-// (phase, agreements, assignments, progress signals) and catches up from the
-// store when another writer got there first, so Plan never replays history.
-// Appends use optimistic concurrency: a command that loses a race re-checks
-// against the new state and retries. A command may carry an idempotency key;
-// a retried command with the same key returns the events the first one
-// wrote and writes nothing.
+// (phase, agreements, assignments, progress signals, reminders sent) and
+// catches up from the store when another writer got there first, so Plan
+// never replays history. Appends use optimistic concurrency: a command that
+// loses a race re-checks against the new state and retries. A command may
+// carry an idempotency key; a retried command with the same key returns the
+// first one's Result and writes nothing.
 //
-// The typed methods take who writes from the payload (an account's Partner,
-// a check-in's Partner, a signature's partner argument), and the journey's
-// folds refuse a payload that names someone other than its writer. The
-// engine does not authenticate: an app must establish that its caller is the
-// partner the payload names, as examples/wellness-api does with the partner
-// bound to each bearer token. Idempotency keys are scoped to the writer, so
-// one partner reusing the other's key never sees the other's events; a key
-// reused with a different request returns the first request's result.
+// The engine does not authenticate: an app must establish that its caller
+// is the actor it passes as by, as examples/wellness-api does with the
+// partner bound to each bearer token. Idempotency keys are scoped to the
+// writer, so one partner reusing the other's key never sees the other's
+// events; a key reused with a different request returns the first request's
+// result.
 //
 // An Engine is safe for concurrent use.
 type Engine struct {
@@ -138,12 +160,26 @@ func (e *Engine) Store() store.Store { return e.store }
 // Catalogue returns the engine's catalogue.
 func (e *Engine) Catalogue() *Catalogue { return e.catalogue }
 
-// Command is one fact to record: who says it, the payload, and how it is
-// seen. The typed methods of the engine (RecordBreach, SignAgreement, …)
-// build commands; [Engine.Do] runs any command, including apps' own event types.
+// Result is what a command did. ID names what the command is about: what it
+// created, with the ID the engine filled in when the payload left it zero
+// (the breach recorded, the needs request made, the agreement proposed), or
+// what it acted on (the request answered, the agreement signed, the
+// assignment completed); for a command about no one thing (a commitment, a
+// consent, a pause, a phase change, a refresh) it is the ID of the first
+// event written, zero when nothing was. Events are the events written, the
+// command's own first, then the follow-ups the rules called for. Both belong
+// to the caller.
+type Result[T any] struct {
+	// ID names what the command is about.
+	ID T
+	// Events are the events written, in order.
+	Events []trust.Event
+}
+
+// Command is one fact to record through [Engine.Do]: the payload, and how it
+// is seen. The typed methods of the engine (RecordBreach, SignAgreement, …)
+// build commands; Do runs any, apps' own event types included.
 type Command struct {
-	// Actor is who writes the event.
-	Actor trust.Actor
 	// Data is the payload.
 	Data trust.Payload
 	// Visibility overrides the event type's default visibility.
@@ -153,28 +189,62 @@ type Command struct {
 	// Time is when the fact happened, for back-filled entries; zero means now.
 	Time time.Time
 	// IdempotencyKey makes a retried command apply once: a second command with
-	// the same key in the same relationship returns the first one's events.
+	// the same key from the same writer in the same relationship returns the
+	// first one's result.
 	IdempotencyKey string
 }
 
-// Do records a command in a relationship's journey and returns the events
-// written: the command's own event first, then any follow-ups the rules call
-// for (an agreement's activation when the last signature lands, a regression
-// after a new disclosure, a phase change when every gate is met).
-func (e *Engine) Do(ctx context.Context, rel trust.RelationshipID, cmd Command) ([]trust.Event, error) {
-	if cmd.Data == nil {
+// Do records a command written by by in a relationship's journey and
+// returns the events written: the command's own event first, then any
+// follow-ups the rules call for (an agreement's activation when the last
+// signature lands, a regression after a new disclosure, a phase change when
+// every gate is met). For mend's own payload types it fills zero IDs and the
+// writer's partner field as the typed methods do; an app's own types are
+// written as given. The Result's ID is the command's own event's.
+func (e *Engine) Do(ctx context.Context, rel trust.RelationshipID, by trust.Actor, cmd Command) (Result[trust.EventID], error) {
+	events, err := e.run(ctx, rel, by, cmd)
+	return eventResult(events), err
+}
+
+// run checks and records a command written by by.
+func (e *Engine) run(ctx context.Context, rel trust.RelationshipID, by trust.Actor, cmd Command) ([]trust.Event, error) {
+	if err := by.Validate(); err != nil {
+		return nil, err
+	}
+	if v := reflect.ValueOf(cmd.Data); cmd.Data == nil || v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil, check.Invalid("exercise", "data", "is required")
 	}
 	if len(cmd.IdempotencyKey) > 200 {
 		return nil, check.Invalid("exercise", "idempotency_key", "is longer than 200 bytes")
 	}
-	return e.commit(ctx, rel, cmd.Actor, cmd.IdempotencyKey, func(*journeyState, time.Time) ([]draft, error) {
-		return []draft{{cmd: cmd}}, nil
+	return e.commit(ctx, rel, by, cmd.IdempotencyKey, func(st *journeyState, now time.Time) ([]draft, error) {
+		at := cmd.Time
+		if at.IsZero() {
+			at = now
+		}
+		data, err := e.fill(st, by, at, cmd.Data)
+		if err != nil {
+			return nil, err
+		}
+		c := cmd
+		c.Data = data
+		return []draft{{by: by, cmd: c}}, nil
 	})
+}
+
+// eventResult is the Result of a command about no one thing.
+func eventResult(events []trust.Event) Result[trust.EventID] {
+	r := Result[trust.EventID]{Events: events}
+	if len(events) > 0 {
+		r.ID = events[0].ID
+	}
+	return r
 }
 
 // draft is an event to write before its envelope is stamped.
 type draft struct {
+	// by writes it; the zero Actor stands for the system.
+	by  trust.Actor
 	cmd Command
 	// later, when set, stands for the drafts it returns, built once every
 	// draft before it is folded in: a plan proposes from the state its
@@ -246,6 +316,10 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 	}
 	add := func(d draft) error {
 		e.defaultVisibility(st, &d.cmd)
+		by := d.by
+		if by == (trust.Actor{}) {
+			by = trust.SystemActor
+		}
 		var id trust.EventID
 		if key != "" {
 			id = idemID(st.rel, actor, key, len(events))
@@ -260,11 +334,11 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 			at = now
 		}
 		ev, err := trust.NewEvent(d.cmd.Data, trust.Header{ID: id, Relationship: st.rel, Sequence: st.seq + 1,
-			Time: at, Recorded: now, Actor: d.cmd.Actor, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})
+			Time: at, Recorded: now, Actor: by, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})
 		if err != nil {
 			return err
 		}
-		if err := st.apply(ev); err != nil {
+		if err := st.fold(ev); err != nil {
 			return err
 		}
 		events = append(events, ev)
@@ -414,7 +488,7 @@ func (e *Engine) load(ctx context.Context, st *journeyState) error {
 			first = false
 			continue
 		}
-		if err := st.apply(ev); err != nil {
+		if err := st.fold(ev); err != nil {
 			return fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", st.rel, ev.Sequence, err)
 		}
 	}

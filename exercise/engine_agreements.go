@@ -5,56 +5,46 @@ import (
 	"time"
 
 	"github.com/mendkit/mend/agreement"
-	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
 // ProposeAgreement puts version 1 of an agreement forward for both partners
-// to sign.
-func (e *Engine) ProposeAgreement(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, a agreement.Agreement, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(by), &agreement.Proposed{Agreement: a, ProposedBy: by}, opts)
+// to sign, proposed by by. A zero agreement ID and zero term IDs are filled
+// in; the Result's ID is the agreement's.
+func (e *Engine) ProposeAgreement(ctx context.Context, rel trust.RelationshipID, by trust.Actor, a agreement.Agreement, opts ...Opt) (Result[agreement.ID], error) {
+	return record(ctx, e, rel, by, &agreement.Proposed{Agreement: a}, opts, func(p *agreement.Proposed) agreement.ID { return p.Agreement.ID })
 }
 
-// SignAgreement records a partner's signature on the version of an agreement
-// awaiting signatures. If that version holds transparency terms in which the
-// partner gives access, consentToTransparency must be true: it is the
-// partner's explicit consent to each of them, and signing without it is
-// refused (field "consents_to"). When the second signature lands, the
-// agreement's activation follows as its own event.
-func (e *Engine) SignAgreement(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID, id agreement.ID, consentToTransparency bool, opts ...Opt) ([]trust.Event, error) {
-	cmd := Command{Actor: trust.PartnerActor(partner)}
-	for _, o := range opts {
-		o(&cmd)
-	}
-	return e.commit(ctx, rel, cmd.Actor, cmd.IdempotencyKey, func(st *journeyState, _ time.Time) ([]draft, error) {
-		sig, err := st.book.SignatureFor(id, partner)
-		if err != nil {
-			return nil, err
-		}
-		if len(sig.ConsentsTo) > 0 && !consentToTransparency {
-			return nil, check.Invalid("exercise", "consents_to",
-				"this version has %d transparency term(s) in which %s gives access; signing needs their explicit consent", len(sig.ConsentsTo), partner)
-		}
-		cmd.Data = &sig
-		return []draft{{cmd: cmd}}, nil
-	})
+// SignAgreement records by's signature on the version of an agreement
+// awaiting signatures. s names the agreement; left zero, Partner is by's and
+// Version and Digest are the version awaiting signatures (set them to sign
+// exactly the version the partner read: a newer one is then refused). If
+// that version holds transparency terms in which the partner gives access,
+// s.ConsentsTo must list each of them: it is the partner's explicit consent,
+// and signing without it is refused (field "data.consents_to"). When the
+// second signature lands, the agreement's activation follows as its own
+// event.
+func (e *Engine) SignAgreement(ctx context.Context, rel trust.RelationshipID, by trust.Actor, s agreement.Signed, opts ...Opt) (Result[agreement.ID], error) {
+	return record(ctx, e, rel, by, &s, opts, func(s *agreement.Signed) agreement.ID { return s.Agreement })
 }
 
-// AmendAgreement proposes a new version of an agreement (Version one more
-// than the latest, with a change note); both partners sign it again.
-func (e *Engine) AmendAgreement(ctx context.Context, rel trust.RelationshipID, by trust.PartnerID, next agreement.Agreement, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(by), &agreement.Amended{Agreement: next, AmendedBy: by}, opts)
+// AmendAgreement proposes a new version of an agreement, with a change note;
+// both partners sign it again. A zero Version is one more than the latest,
+// and zero IDs of new terms are filled in (a term keeps its ID across
+// versions).
+func (e *Engine) AmendAgreement(ctx context.Context, rel trust.RelationshipID, by trust.Actor, next agreement.Agreement, opts ...Opt) (Result[agreement.ID], error) {
+	return record(ctx, e, rel, by, &agreement.Amended{Agreement: next}, opts, func(a *agreement.Amended) agreement.ID { return a.Agreement.ID })
 }
 
 // RevokeTransparency ends a transparency term at once. Either partner may
-// revoke, whoever gives the access.
-func (e *Engine) RevokeTransparency(ctx context.Context, rel trust.RelationshipID, r agreement.TransparencyRevoked, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(r.Partner), &r, opts)
+// revoke, whoever gives the access (Partner is by's).
+func (e *Engine) RevokeTransparency(ctx context.Context, rel trust.RelationshipID, by trust.Actor, r agreement.TransparencyRevoked, opts ...Opt) (Result[agreement.ID], error) {
+	return record(ctx, e, rel, by, &r, opts, func(r *agreement.TransparencyRevoked) agreement.ID { return r.Agreement })
 }
 
-// RetireAgreement retires an agreement.
-func (e *Engine) RetireAgreement(ctx context.Context, rel trust.RelationshipID, r agreement.Retired, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(r.Partner), &r, opts)
+// RetireAgreement retires an agreement (Partner is by's).
+func (e *Engine) RetireAgreement(ctx context.Context, rel trust.RelationshipID, by trust.Actor, r agreement.Retired, opts ...Opt) (Result[agreement.ID], error) {
+	return record(ctx, e, rel, by, &r, opts, func(r *agreement.Retired) agreement.ID { return r.Agreement })
 }
 
 // Agreements returns the journey's agreements (every version, signatures and

@@ -26,11 +26,11 @@ func (e *Engine) followUpOf(st *journeyState, ev trust.Event) (d draft, optional
 	switch x := ev.Data.(type) {
 	case *agreement.Signed:
 		if act, ok := st.book.Activation(x.Agreement); ok {
-			return draft{cmd: Command{Actor: trust.SystemActor, Data: &act}}, false, true
+			return draft{by: trust.SystemActor, cmd: Command{Data: &act}}, false, true
 		}
 	case *trust.Breach:
 		if reg, ok := st.journey.RegressionFor(x.ID); ok {
-			return draft{cmd: Command{Actor: trust.SystemActor, Data: &reg}}, false, true
+			return draft{by: trust.SystemActor, cmd: Command{Data: &reg}}, false, true
 		}
 	case *AssignmentCompleted:
 		a, ok := st.assign.Get(x.Assignment)
@@ -47,7 +47,7 @@ func (e *Engine) followUpOf(st *journeyState, ev trust.Event) (d draft, optional
 			return draft{}, false, false
 		}
 		kept := &agreement.OccurrenceKept{Agreement: aid, Term: term, Occurrence: occ, Partner: x.Partner}
-		return draft{cmd: Command{Actor: ev.Actor, Data: kept}}, true, true
+		return draft{by: ev.Actor, cmd: Command{Data: kept}}, true, true
 	}
 	return draft{}, false, false
 }
@@ -78,11 +78,11 @@ func absDuration(d time.Duration) time.Duration {
 func (e *Engine) stateFollowUp(st *journeyState, now time.Time) (draft, bool) {
 	if lapses := st.book.Lapses(now); len(lapses) > 0 {
 		l := lapses[0]
-		return draft{cmd: Command{Actor: trust.SystemActor, Data: &l}}, true
+		return draft{by: trust.SystemActor, cmd: Command{Data: &l}}, true
 	}
 	if !e.manual {
 		if pc, err := st.journey.Advance(now); err == nil {
-			return draft{cmd: Command{Actor: trust.SystemActor, Data: &pc}}, true
+			return draft{by: trust.SystemActor, cmd: Command{Data: &pc}}, true
 		}
 	}
 	return draft{}, false

@@ -48,10 +48,10 @@ func TestDueCacheMatchesTheBook(t *testing.T) {
 	require.NoError(t, err)
 	ag, err := d.Agreement()
 	require.NoError(t, err)
-	_, err = eng.ProposeAgreement(ctx, rel.ID, a, ag)
+	_, err = eng.ProposeAgreement(ctx, rel.ID, trust.PartnerActor(a), ag)
 	require.NoError(t, err)
 	for _, p := range []trust.PartnerID{a, b} {
-		_, err = eng.SignAgreement(ctx, rel.ID, p, ag.ID, false)
+		_, err = eng.SignAgreement(ctx, rel.ID, trust.PartnerActor(p), agreement.Signed{Agreement: ag.ID})
 		require.NoError(t, err)
 	}
 	st, err := eng.state(ctx, rel.ID)
@@ -62,7 +62,7 @@ func TestDueCacheMatchesTheBook(t *testing.T) {
 		if h%30 == 0 { // some evidence: the reunion kept
 			for _, o := range st.book.Due(now, 0) {
 				if o.Start.Before(now) {
-					_, err := eng.Do(ctx, rel.ID, Command{Actor: trust.PartnerActor(a), Data: &agreement.OccurrenceKept{Agreement: o.Agreement, Term: o.Term, Occurrence: o.Start, Partner: a}})
+					_, err := eng.Do(ctx, rel.ID, trust.PartnerActor(a), Command{Data: &agreement.OccurrenceKept{Agreement: o.Agreement, Term: o.Term, Occurrence: o.Start}})
 					require.NoError(t, err)
 				}
 			}
@@ -90,6 +90,8 @@ func TestRecentCacheMatchesRecent(t *testing.T) {
 	for h := 0; h < 8*7*24; h += 5 {
 		now := t0.Add(time.Duration(h) * time.Hour)
 		clock.Set(now)
+		_, err := eng.Refresh(ctx, rel.ID)
+		require.NoError(t, err)
 		plan, err := eng.Plan(ctx, rel.ID, []trust.PartnerID{a, b}[h%2])
 		require.NoError(t, err)
 		for i, it := range plan.Items {
@@ -98,10 +100,10 @@ func TestRecentCacheMatchesRecent(t *testing.T) {
 			}
 			p := it.Assignment.Participants[0]
 			if (h+i)%3 == 1 {
-				_, err = eng.SkipAssignment(ctx, rel.ID, AssignmentSkipped{Assignment: it.Assignment.ID, Partner: p, Reason: SkipNotNow})
-			} else if _, err = eng.StartAssignment(ctx, rel.ID, p, it.Assignment.ID); err == nil {
+				_, err = eng.SkipAssignment(ctx, rel.ID, trust.PartnerActor(p), AssignmentSkipped{Assignment: it.Assignment.ID, Reason: SkipNotNow})
+			} else if _, err = eng.StartAssignment(ctx, rel.ID, trust.PartnerActor(p), AssignmentStarted{Assignment: it.Assignment.ID}); err == nil {
 				for _, q := range it.Assignment.Participants {
-					if _, err = eng.CompleteAssignment(ctx, rel.ID, AssignmentCompleted{Assignment: it.Assignment.ID, Partner: q, Helpful: 4}); err != nil {
+					if _, err = eng.CompleteAssignment(ctx, rel.ID, trust.PartnerActor(q), AssignmentCompleted{Assignment: it.Assignment.ID, Helpful: 4}); err != nil {
 						break
 					}
 				}

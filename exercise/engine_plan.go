@@ -42,35 +42,31 @@ type Plan struct {
 	Items []PlanItem `json:"items"`
 }
 
-// Plan brings a journey up to date at the engine's current time and returns
-// the plan of one partner. Bringing up to date means: assignments whose due
-// window has passed expire (never counting against anyone), transparency
-// terms past their sunset lapse, the phase advances if every gate is met, and
-// the scheduler's new proposals become assignments. All of it is written as
-// events in one atomic append; the folded state is kept current, so Plan
-// costs the same however long the journey's history is.
+// Plan returns what partner has to do now: the open assignments visible to
+// them, as the journey's folded state holds them. It is a query and writes
+// nothing, so it costs the same however long the journey's history is. An
+// assignment whose due window has ended is left out (the next
+// [Engine.Refresh] expires it), and new work appears only once a command
+// has written it: a background job calls Refresh on a schedule, and an app
+// may call it before Plan to bring the journey up to date at this instant.
 func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID) (Plan, error) {
-	var out Plan
-	_, err := e.commit(ctx, rel, trust.PartnerActor(partner), "", func(st *journeyState, now time.Time) ([]draft, error) {
-		if !st.journey.Relationship().Has(partner) {
-			return nil, &trust.TransitionError{Pkg: "exercise", Event: "plan", Reason: "the viewer is not a partner in this relationship", Cause: trust.ErrForbidden}
-		}
-		return e.planDrafts(st, now)
-	})
-	if err != nil {
-		return Plan{}, err
-	}
 	st, err := e.state(ctx, rel)
 	if err != nil {
 		return Plan{}, err
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if !st.journey.Relationship().Has(partner) {
+		return Plan{}, &trust.TransitionError{Pkg: "exercise", Event: "plan", Reason: "the viewer is not a partner in this relationship", Cause: trust.ErrForbidden}
+	}
 	now := e.clock.Now().UTC()
-	out = Plan{Now: now, Phase: st.journey.Phase().Key, JointWorkPaused: st.journey.JointWorkPaused()}
+	out := Plan{Now: now, Phase: st.journey.Phase().Key, JointWorkPaused: st.journey.JointWorkPaused()}
 	open := st.assign.OpenFor(partner)
 	out.Items = make([]PlanItem, 0, len(open))
 	for _, a := range open {
+		if !now.Before(a.DueEnd) {
+			continue // overdue: the next refresh expires it
+		}
 		ex := e.catalogue.get(a.Exercise) // read-only: no copy
 		if ex == nil {
 			continue
@@ -79,29 +75,38 @@ func (e *Engine) Plan(ctx context.Context, rel trust.RelationshipID, partner tru
 			continue
 		}
 		out.Items = append(out.Items, PlanItem{Assignment: a, Title: ex.Title, Minutes: ex.Minutes, Mode: ex.Mode,
-			Reason: a.Reason, DueNow: !now.Before(a.DueStart) && now.Before(a.DueEnd)})
+			Reason: a.Reason, DueNow: !now.Before(a.DueStart)})
 	}
 	return out, nil
 }
 
-// Refresh brings a journey up to date at the engine's current time exactly
-// as [Engine.Plan] does, without reading anyone's plan, and returns the
-// events it wrote (none when nothing was due). It is what a background job
-// runs for each journey, say every night, so that overdue work expires and
-// new work is proposed even when nobody opens the app.
-func (e *Engine) Refresh(ctx context.Context, rel trust.RelationshipID) ([]trust.Event, error) {
-	return e.commit(ctx, rel, trust.SystemActor, "", e.planDrafts)
+// Refresh is the command that brings a journey up to date at the engine's
+// current time: assignments whose due window has passed expire (never
+// counting against anyone), transparency terms past their sunset lapse, the
+// phase advances if every gate is met, and the scheduler's new proposals
+// become assignments. All of it is written by the system as events in one
+// atomic append, and the Result holds them (none when nothing was due; a
+// second refresh at the same instant writes nothing). It is what a
+// background job runs for each journey, say every night, so that overdue
+// work expires and new work is proposed even when nobody opens the app; an
+// app may also run it before reading a plan.
+func (e *Engine) Refresh(ctx context.Context, rel trust.RelationshipID) (Result[trust.EventID], error) {
+	events, err := e.commit(ctx, rel, trust.SystemActor, "", e.planDrafts)
+	if err != nil {
+		return Result[trust.EventID]{}, err
+	}
+	return eventResult(events), nil
 }
 
 // planDrafts expires what is overdue and turns the scheduler's proposals into
 // assignment events. The scheduler sees the journey after the expiries, so
-// work that just expired leaves room for new work in the same plan.
+// work that just expired leaves room for new work in the same refresh.
 func (e *Engine) planDrafts(st *journeyState, now time.Time) ([]draft, error) {
-	overdue := st.assign.overdue(now)
+	overdue := st.assign.Expirable(now)
 	drafts := make([]draft, 0, len(overdue)+1)
 	for _, a := range overdue {
-		drafts = append(drafts, draft{cmd: Command{Actor: trust.SystemActor, Visibility: LifecycleVisibility(a.Solo()),
-			Data: &AssignmentExpired{Assignment: a.ID, Participants: slices.Clone(a.Participants)}}})
+		drafts = append(drafts, draft{by: trust.SystemActor, cmd: Command{Visibility: LifecycleVisibility(a.Solo()),
+			Data: &AssignmentExpired{Assignment: a.ID, Participants: a.Participants}}})
 	}
 	return append(drafts, draft{later: e.proposalDrafts}), nil
 }
@@ -142,8 +147,8 @@ func (e *Engine) proposalDrafts(st *journeyState, now time.Time) ([]draft, error
 		proposed := p.Payload(id)
 		vis := p.Visibility()
 		drafts = append(drafts,
-			draft{cmd: Command{Actor: trust.SystemActor, Visibility: vis, Data: &proposed}},
-			draft{cmd: Command{Actor: trust.SystemActor, Visibility: vis, Data: &AssignmentScheduled{Assignment: id,
+			draft{by: trust.SystemActor, cmd: Command{Visibility: vis, Data: &proposed}},
+			draft{by: trust.SystemActor, cmd: Command{Visibility: vis, Data: &AssignmentScheduled{Assignment: id,
 				Participants: proposed.Participants, DueStart: proposed.DueStart, DueEnd: proposed.DueEnd}}})
 	}
 	return drafts, nil
@@ -238,33 +243,35 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 	}
 }
 
-// StartAssignment records a participant starting an assignment. A joint
-// assignment cannot start while joint work is paused.
-func (e *Engine) StartAssignment(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID, id AssignmentID, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(partner), &AssignmentStarted{Assignment: id, Partner: partner}, opts)
+// StartAssignment records a participant (by) starting an assignment. A
+// joint assignment cannot start while joint work is paused.
+func (e *Engine) StartAssignment(ctx context.Context, rel trust.RelationshipID, by trust.Actor, s AssignmentStarted, opts ...Opt) (Result[AssignmentID], error) {
+	return record(ctx, e, rel, by, &s, opts, func(s *AssignmentStarted) AssignmentID { return s.Assignment })
 }
 
-// AnswerStep records a participant's written answer to one step. Its
+// AnswerStep records a participant's (by's) written answer to one step. Its
 // visibility follows the step: sealed steps stay hidden until both answered.
-func (e *Engine) AnswerStep(ctx context.Context, rel trust.RelationshipID, a StepAnswered, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(a.Partner), &a, opts)
+func (e *Engine) AnswerStep(ctx context.Context, rel trust.RelationshipID, by trust.Actor, a StepAnswered, opts ...Opt) (Result[AssignmentID], error) {
+	return record(ctx, e, rel, by, &a, opts, func(a *StepAnswered) AssignmentID { return a.Assignment })
 }
 
-// CompleteAssignment records one participant's outcome. A joint assignment's
-// reflections are sealed until both completed; a solo one's are private.
-func (e *Engine) CompleteAssignment(ctx context.Context, rel trust.RelationshipID, c AssignmentCompleted, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(c.Partner), &c, opts)
+// CompleteAssignment records one participant's (by's) outcome. A joint
+// assignment's reflections are sealed until both completed; a solo one's
+// are private.
+func (e *Engine) CompleteAssignment(ctx context.Context, rel trust.RelationshipID, by trust.Actor, c AssignmentCompleted, opts ...Opt) (Result[AssignmentID], error) {
+	return record(ctx, e, rel, by, &c, opts, func(c *AssignmentCompleted) AssignmentID { return c.Assignment })
 }
 
-// SkipAssignment records a participant skipping an assignment, with a reason.
-// A skip never counts against anyone; the next plan adapts.
-func (e *Engine) SkipAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSkipped, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(s.Partner), &s, opts)
+// SkipAssignment records a participant (by) skipping an assignment, with a
+// reason. A skip never counts against anyone; the next refresh adapts.
+func (e *Engine) SkipAssignment(ctx context.Context, rel trust.RelationshipID, by trust.Actor, s AssignmentSkipped, opts ...Opt) (Result[AssignmentID], error) {
+	return record(ctx, e, rel, by, &s, opts, func(s *AssignmentSkipped) AssignmentID { return s.Assignment })
 }
 
-// SnoozeAssignment moves an assignment's due window later.
-func (e *Engine) SnoozeAssignment(ctx context.Context, rel trust.RelationshipID, s AssignmentSnoozed, opts ...Opt) ([]trust.Event, error) {
-	return e.do(ctx, rel, trust.PartnerActor(s.Partner), &s, opts)
+// SnoozeAssignment records a participant (by) moving an assignment's due
+// window later.
+func (e *Engine) SnoozeAssignment(ctx context.Context, rel trust.RelationshipID, by trust.Actor, s AssignmentSnoozed, opts ...Opt) (Result[AssignmentID], error) {
+	return record(ctx, e, rel, by, &s, opts, func(s *AssignmentSnoozed) AssignmentID { return s.Assignment })
 }
 
 // defaultVisibility fills the visibility (and seal key) of exercise events the

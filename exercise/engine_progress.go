@@ -2,44 +2,66 @@ package exercise
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
 
 // RecordCheckIn records a partner's check-in, and its private note when
-// note is not nil. An empty Day is filled with today's local date in the
-// relationship's time zone.
-func (e *Engine) RecordCheckIn(ctx context.Context, rel trust.RelationshipID, c progress.CheckIn, note *progress.CheckInNote, opts ...Opt) ([]trust.Event, error) {
-	base := Command{Actor: trust.PartnerActor(c.Partner)}
+// note is not nil (Partner, in both, is by's). A zero ID is filled in and
+// returned, and an empty Day is the local date, in the relationship's time
+// zone, of when the check-in happened. The note belongs to the check-in: a
+// zero CheckIn is filled in, and one naming another check-in is refused.
+func (e *Engine) RecordCheckIn(ctx context.Context, rel trust.RelationshipID, by trust.Actor, c progress.CheckIn, note *progress.CheckInNote, opts ...Opt) (Result[progress.CheckInID], error) {
+	if note == nil {
+		return record(ctx, e, rel, by, &c, opts, func(c *progress.CheckIn) progress.CheckInID { return c.ID })
+	}
+	base := Command{}
 	for _, o := range opts {
 		o(&base)
 	}
-	return e.commit(ctx, rel, base.Actor, base.IdempotencyKey, func(st *journeyState, now time.Time) ([]draft, error) {
-		if c.Day == "" {
-			loc, err := st.journey.Relationship().Location()
-			if err != nil {
-				return nil, err
+	if err := by.Validate(); err != nil {
+		return Result[progress.CheckInID]{}, err
+	}
+	events, err := e.commit(ctx, rel, by, base.IdempotencyKey, func(st *journeyState, now time.Time) ([]draft, error) {
+		at := base.Time
+		if at.IsZero() {
+			at = now
+		}
+		data, err := e.fill(st, by, at, &c)
+		if err != nil {
+			return nil, err
+		}
+		ci := data.(*progress.CheckIn)
+		n := *note
+		switch {
+		case n.CheckIn.IsZero():
+			n.CheckIn = ci.ID
+		case n.CheckIn != ci.ID:
+			return nil, check.Invalid("exercise", "note.checkin", "names check-in %s, not the one recorded with it", n.CheckIn)
+		}
+		nd, err := e.fill(st, by, at, &n)
+		if err != nil {
+			var ve *trust.ValidationError
+			if errors.As(err, &ve) {
+				return nil, check.Invalid(ve.Pkg, "note."+strings.TrimPrefix(ve.Field, "data."), "%s", ve.Problem)
 			}
-			at := base.Time
-			if at.IsZero() {
-				at = now
-			}
-			c.Day = at.In(loc).Format(time.DateOnly)
+			return nil, err
 		}
 		cmd := base
-		cmd.Data = &c
-		drafts := []draft{{cmd: cmd}}
-		if note != nil {
-			n := *note
-			n.CheckIn, n.Partner = c.ID, c.Partner
-			nc := base
-			nc.Data, nc.Visibility = &n, trust.Private
-			drafts = append(drafts, draft{cmd: nc})
-		}
-		return drafts, nil
+		cmd.Data = ci
+		nc := base
+		nc.Data, nc.Visibility, nc.SealKey = nd, trust.Private, ""
+		return []draft{{by: by, cmd: cmd}, {by: by, cmd: nc}}, nil
 	})
+	if err != nil {
+		return Result[progress.CheckInID]{}, err
+	}
+	return resultOf(events, func(c *progress.CheckIn) progress.CheckInID { return c.ID }), nil
 }
 
 // Report builds a viewer's progress report from the events that viewer may

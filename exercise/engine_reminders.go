@@ -119,14 +119,18 @@ type Reminder struct {
 }
 
 // RemindersDue returns the reminders to send a partner now, under the
-// engine's [ReminderPolicy]: at most one at a time, for the soonest assignment
-// due now that the partner has not started, never in quiet hours, never more
-// than the daily cap, never for joint work while it is paused, and never
-// about anything but an assignment: a safety flag, and the individual support
-// offered after one, are never notified, since a notification can be seen by
-// whoever holds the phone. Sending
-// is the app's job; the engine remembers what it returned so the rate limit
-// holds (in memory: an engine restart forgets it).
+// engine's [ReminderPolicy]: at most one at a time, for the soonest
+// assignment due now that the partner has not started, never in quiet
+// hours, never more than the daily cap or sooner than the least gap after
+// the reminders already sent, never for joint work while it is paused, and
+// never about anything but an assignment: a safety flag, and the individual
+// support offered after one, are never notified, since a notification can be
+// seen by whoever holds the phone.
+//
+// It is a query: it writes nothing, and asking again returns the same
+// reminder. Sending is the app's job; once it has, it records so with
+// [Engine.MarkRemindersSent], and the rate limit counts those durable
+// events, so it holds across restarts and across engines sharing a store.
 func (e *Engine) RemindersDue(ctx context.Context, rel trust.RelationshipID, partner trust.PartnerID) ([]Reminder, error) {
 	plan, err := e.Plan(ctx, rel, partner)
 	if err != nil {
@@ -155,12 +159,90 @@ func (e *Engine) RemindersDue(ctx context.Context, rel trust.RelationshipID, par
 			// notification can be read by whoever holds the phone.
 			continue
 		}
-		st.reminded[partner] = append(st.reminded[partner], now)
-		if n := len(st.reminded[partner]); n > 64 {
-			st.reminded[partner] = st.reminded[partner][n-64:]
-		}
 		return []Reminder{{Partner: partner, Assignment: it.Assignment.ID, At: now,
 			Message: reminderText(it.Title, it.Minutes, it.Mode)}}, nil
 	}
 	return nil, nil
+}
+
+// MarkRemindersSent is the command that records that the app sent
+// reminders, as [Engine.RemindersDue] returned them: one
+// [TypeReminderSent] event each, written by the system at the engine's
+// current time and private to the reminded partner, so the other partner
+// never learns when, or how often, anyone was reminded. The reminder
+// policy's daily cap and least gap count these events. A reminder must name
+// a participant of an existing assignment; support offered after a safety
+// flag is never notified, so a reminder of it is refused. The Result's ID is
+// the first event's.
+func (e *Engine) MarkRemindersSent(ctx context.Context, rel trust.RelationshipID, reminders []Reminder, opts ...Opt) (Result[trust.EventID], error) {
+	base := Command{}
+	for _, o := range opts {
+		o(&base)
+	}
+	if len(reminders) == 0 {
+		return Result[trust.EventID]{}, check.Invalid("exercise", "reminders", "needs at least one reminder")
+	}
+	drafts := make([]draft, len(reminders))
+	for i, r := range reminders {
+		cmd := base
+		cmd.Data, cmd.Visibility, cmd.SealKey = &ReminderSent{Partner: r.Partner, Assignment: r.Assignment}, trust.Private, ""
+		if err := cmd.Data.Validate(); err != nil {
+			return Result[trust.EventID]{}, check.Prefix(fmt.Sprintf("reminders.%d", i), err)
+		}
+		drafts[i] = draft{by: trust.SystemActor, cmd: cmd}
+	}
+	events, err := e.commit(ctx, rel, trust.SystemActor, base.IdempotencyKey, func(*journeyState, time.Time) ([]draft, error) {
+		return drafts, nil
+	})
+	if err != nil {
+		return Result[trust.EventID]{}, err
+	}
+	return eventResult(events), nil
+}
+
+// maxReminded bounds the reminder times kept per partner: more than a day's
+// cap, which is all the policy reads.
+const maxReminded = 64
+
+// fold applies ev to every fold of the journey and, for a reminder sent,
+// keeps its time for the reminder policy. A reminder sent is checked here,
+// since no fold owns it: only the system writes it, privately, for a
+// participant of an existing assignment that is not safety support.
+func (st *journeyState) fold(ev trust.Event) error {
+	r, isReminder := ev.Data.(*ReminderSent)
+	if isReminder {
+		if err := st.checkReminder(ev, r); err != nil {
+			return err
+		}
+	}
+	if err := st.apply(ev); err != nil {
+		return err
+	}
+	if isReminder {
+		sent := append(st.reminded[r.Partner], ev.Time)
+		if n := len(sent); n > maxReminded {
+			sent = slices.Clone(sent[n-maxReminded:])
+		}
+		st.reminded[r.Partner] = sent
+	}
+	return nil
+}
+
+func (st *journeyState) checkReminder(ev trust.Event, r *ReminderSent) error {
+	refuse := func(cause error, format string, args ...any) error {
+		return &trust.TransitionError{Pkg: "exercise", Event: ev.Type, Reason: fmt.Sprintf(format, args...), Cause: cause}
+	}
+	if ev.Actor.Kind != trust.ActorSystem {
+		return refuse(trust.ErrForbidden, "only the system records a reminder as sent")
+	}
+	a, ok := st.assign.Get(r.Assignment)
+	switch {
+	case !ok:
+		return refuse(trust.ErrNotFound, "assignment %s is not in the journey", r.Assignment)
+	case !a.Has(r.Partner):
+		return refuse(trust.ErrForbidden, "%s is not a participant of assignment %s", r.Partner, r.Assignment)
+	case a.Scheduler == SupportScheduler:
+		return refuse(trust.ErrForbidden, "support offered after a safety concern is never notified")
+	}
+	return nil
 }

@@ -48,14 +48,6 @@ type story struct {
 	agreement agreement.ID
 }
 
-func id[T any](s *story) trust.ID[T] {
-	v, err := trust.NewID[T](s.ids)
-	if err != nil {
-		panic(err) // a seeded source never fails
-	}
-	return v
-}
-
 // out is where the story is told; tests capture it.
 var out io.Writer = os.Stdout
 
@@ -70,15 +62,21 @@ func run(ctx context.Context, chartPath string) error {
 		return err
 	}
 	s.eng = eng
-	s.alex, s.sam = id[trust.Partner](s), id[trust.Partner](s)
-	s.rel = trust.Relationship{ID: id[trust.Relationship](s), TimeZone: "Europe/London", Started: s.clock.Now(),
-		Partners: [2]trust.Partner{{ID: s.alex, DisplayName: "Alex", Pronouns: "they/them"}, {ID: s.sam, DisplayName: "Sam", Pronouns: "she/her"}}}
 
 	say("== mend quickstart: twelve weeks of one couple's journey ==")
 	say("mend is not therapy and makes no diagnosis; this is a simulated couple.")
-	if _, err := eng.StartJourney(ctx, s.rel, trust.DefaultProfile()); err != nil {
+	// The engine fills in every ID left zero: the partners', the
+	// relationship's, and later each breach's, account's, request's and
+	// check-in's.
+	started, err := eng.StartJourney(ctx, trust.Relationship{TimeZone: "Europe/London",
+		Partners: [2]trust.Partner{{DisplayName: "Alex", Pronouns: "they/them"}, {DisplayName: "Sam", Pronouns: "she/her"}}}, trust.DefaultProfile())
+	if err != nil {
 		return err
 	}
+	if s.rel, err = eng.Relationship(ctx, started.ID); err != nil {
+		return err
+	}
+	s.alex, s.sam = s.rel.Partners[0].ID, s.rel.Partners[1].ID
 	say("\n%s  Alex and Sam begin, following mend's own profile (understand, acknowledge, rebuild, sustain).", s.day())
 	if err := s.firstWeek(); err != nil {
 		return err
@@ -98,25 +96,31 @@ func (s *story) phase() string {
 
 func (s *story) firstWeek() error {
 	ctx, rel := s.ctx, s.rel.ID
-	breach := trust.Breach{ID: id[trust.Breach](s), Kind: trust.BreachFinancialSecrecy, Severity: trust.SeveritySerious,
+	alex, sam := trust.PartnerActor(s.alex), trust.PartnerActor(s.sam)
+	breach := trust.Breach{Kind: trust.BreachFinancialSecrecy, Severity: trust.SeveritySerious,
 		Happened:    trust.TimeRange{Start: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), End: ptr(time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC))},
 		CameToLight: trust.TimeRange{Start: time.Date(2026, 2, 20, 19, 0, 0, 0, time.UTC)},
 		Discovery:   trust.Discovered, RevealedBy: s.sam, CausedBy: s.alex, Ongoing: true}
-	if _, err := s.eng.RecordBreach(ctx, rel, s.sam, breach); err != nil {
+	recorded, err := s.eng.RecordBreach(ctx, rel, sam, breach)
+	if err != nil {
 		return err
 	}
+	breachID := recorded.ID
 	say("%s  Sam names the breach: %s, %s, discovered, still going on.", s.day(), breach.Kind, breach.Severity)
-	for _, a := range []trust.Account{
-		{ID: id[trust.Account](s), Breach: breach.ID, Partner: s.alex, WhatHappened: "I ran up a card debt and hid the statements for months.", MyPart: "I was ashamed and hid it instead of telling Sam."},
-		{ID: id[trust.Account](s), Breach: breach.ID, Partner: s.sam, WhatHappened: "I found a letter from the bank by chance.", MyPart: "I had stopped asking about money because those talks always turned into fights."},
+	for _, a := range []struct {
+		by      trust.Actor
+		account trust.Account
+	}{
+		{alex, trust.Account{Breach: breachID, WhatHappened: "I ran up a card debt and hid the statements for months.", MyPart: "I was ashamed and hid it instead of telling Sam."}},
+		{sam, trust.Account{Breach: breachID, WhatHappened: "I found a letter from the bank by chance.", MyPart: "I had stopped asking about money because those talks always turned into fights."}},
 	} {
-		if _, err := s.eng.RecordAccount(ctx, rel, a); err != nil {
+		if _, err := s.eng.RecordAccount(ctx, rel, a.by, a.account); err != nil {
 			return err
 		}
 	}
 	say("           Both write their own account, sealed until both have written.")
-	for _, p := range []trust.PartnerID{s.alex, s.sam} {
-		if _, err := s.eng.StateCommitment(ctx, rel, trust.Commitment{Partner: p, Answer: trust.CommitYes}); err != nil {
+	for _, p := range []trust.Actor{alex, sam} {
+		if _, err := s.eng.StateCommitment(ctx, rel, p, trust.Commitment{Answer: trust.CommitYes}); err != nil {
 			return err
 		}
 	}
@@ -124,29 +128,30 @@ func (s *story) firstWeek() error {
 	say("           Phase now: %s.", s.phase())
 
 	s.clock.Advance(24 * time.Hour)
-	ack := trust.Acknowledgement{ID: id[trust.Acknowledgement](s), Breach: breach.ID, Partner: s.alex,
+	ack := trust.Acknowledgement{Breach: breachID,
 		Harm: "You learned from a letter what I should have told you.", Responsibility: "Hiding it was my decision.", NoBlameShift: true,
 		Feelings: "You feel shut out and unsure what else I keep from you.", Remorse: "I am sorry.",
 		WillChange: "We open every statement together.", Observable: "You see each statement before I do."}
-	if _, err := s.eng.Acknowledge(ctx, rel, ack); err != nil {
+	first, err := s.eng.Acknowledge(ctx, rel, alex, ack)
+	if err != nil {
 		return err
 	}
-	if _, err := s.eng.AnswerAcknowledgement(ctx, rel, trust.AcknowledgementAnswer{Acknowledgement: ack.ID, Partner: s.sam,
+	if _, err := s.eng.AnswerAcknowledgement(ctx, rel, sam, trust.AcknowledgementAnswer{Acknowledgement: first.ID,
 		Response: trust.AckNotYet, StillNeeded: "I need the card closed, not only the statements shared."}); err != nil {
 		return err
 	}
 	say("%s  Alex acknowledges the harm; Sam answers: not yet (the card is still open).", s.day())
 	s.clock.Advance(48 * time.Hour)
-	if _, err := s.eng.EndBreach(ctx, rel, s.alex, trust.BreachEnded{Breach: breach.ID, Note: "The card is closed."}); err != nil {
+	if _, err := s.eng.EndBreach(ctx, rel, alex, trust.BreachEnded{Breach: breachID, Note: "The card is closed."}); err != nil {
 		return err
 	}
 	ack2 := ack
-	ack2.ID = id[trust.Acknowledgement](s)
 	ack2.WillChange = "The card is closed, and I tell you the same day about any spending over 100 pounds."
-	if _, err := s.eng.Acknowledge(ctx, rel, ack2); err != nil {
+	second, err := s.eng.Acknowledge(ctx, rel, alex, ack2)
+	if err != nil {
 		return err
 	}
-	if _, err := s.eng.AnswerAcknowledgement(ctx, rel, trust.AcknowledgementAnswer{Acknowledgement: ack2.ID, Partner: s.sam, Response: trust.AckAccepted}); err != nil {
+	if _, err := s.eng.AnswerAcknowledgement(ctx, rel, sam, trust.AcknowledgementAnswer{Acknowledgement: second.ID, Response: trust.AckAccepted}); err != nil {
 		return err
 	}
 	say("%s  The card is closed; the second acknowledgement lands. Phase now: %s.", s.day(), s.phase())
@@ -161,11 +166,12 @@ func (s *story) firstWeek() error {
 		{s.sam, s.alex, trust.NeedReassurance, "uneasy", "the weeks between statements", "a short money talk every Sunday"},
 		{s.alex, s.sam, trust.NeedQualityTime, "lonely", "evenings spent on our phones", "one evening a week that is just ours"},
 	} {
-		req := trust.NeedsRequest{ID: id[trust.NeedsRequest](s), From: n.from, Category: n.cat, Feeling: n.feel, Situation: n.about, Need: n.need}
-		if _, err := s.eng.RequestNeed(ctx, rel, req); err != nil {
+		req := trust.NeedsRequest{Category: n.cat, Feeling: n.feel, Situation: n.about, Need: n.need}
+		asked, err := s.eng.RequestNeed(ctx, rel, trust.PartnerActor(n.from), req)
+		if err != nil {
 			return err
 		}
-		if _, err := s.eng.AnswerNeed(ctx, rel, trust.NeedsAnswer{Request: req.ID, Partner: n.to, Reply: trust.NeedsAccepted}); err != nil {
+		if _, err := s.eng.AnswerNeed(ctx, rel, trust.PartnerActor(n.to), trust.NeedsAnswer{Request: asked.ID, Reply: trust.NeedsAccepted}); err != nil {
 			return err
 		}
 		say("           %q — accepted.", req.Sentence())
@@ -190,11 +196,12 @@ func (s *story) firstWeek() error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.eng.ProposeAgreement(s.ctx, rel, s.sam, a); err != nil {
+	if _, err := s.eng.ProposeAgreement(s.ctx, rel, sam, a); err != nil {
 		return err
 	}
-	for _, p := range []trust.PartnerID{s.sam, s.alex} {
-		if _, err := s.eng.SignAgreement(s.ctx, rel, p, a.ID, false); err != nil {
+	for _, p := range []trust.Actor{sam, alex} {
+		// No transparency terms: nothing to consent to beyond signing.
+		if _, err := s.eng.SignAgreement(s.ctx, rel, p, agreement.Signed{Agreement: a.ID}); err != nil {
 			return err
 		}
 	}
@@ -228,6 +235,11 @@ func (s *story) week(week int) error {
 	ctx, rel := s.ctx, s.rel.ID
 	for day := range 7 {
 		for pi, p := range []trust.PartnerID{s.alex, s.sam} {
+			// The app brings the journey up to date (expiring what is
+			// overdue, proposing what is due), then reads the plan.
+			if _, err := s.eng.Refresh(ctx, rel); err != nil {
+				return err
+			}
 			plan, err := s.eng.Plan(ctx, rel, p)
 			if err != nil {
 				return err
@@ -240,8 +252,8 @@ func (s *story) week(week int) error {
 					return err
 				}
 			}
-			c := progress.CheckIn{ID: id[progress.CheckIn](s), Partner: p, Trust: ptr(trustFor(week, day, pi)), Close: ptr(min(10, 3+week/2))}
-			if _, err := s.eng.RecordCheckIn(ctx, rel, c, nil); err != nil {
+			c := progress.CheckIn{Trust: ptr(trustFor(week, day, pi)), Close: ptr(min(10, 3+week/2))}
+			if _, err := s.eng.RecordCheckIn(ctx, rel, trust.PartnerActor(p), c, nil); err != nil {
 				return err
 			}
 		}
@@ -267,25 +279,26 @@ func (s *story) total() int {
 // doAssignment completes a due assignment, or skips one now and then, as
 // real couples do; a skip never counts against anyone.
 func (s *story) doAssignment(it exercise.PlanItem, p trust.PartnerID, week, day int) error {
+	by := trust.PartnerActor(p)
 	if week == 6 && it.Assignment.Exercise == "date-night-planning" {
 		// The week of the setback, the date night does not happen.
-		_, err := s.eng.SkipAssignment(s.ctx, s.rel.ID, exercise.AssignmentSkipped{Assignment: it.Assignment.ID, Partner: p, Reason: exercise.SkipNotNow})
+		_, err := s.eng.SkipAssignment(s.ctx, s.rel.ID, by, exercise.AssignmentSkipped{Assignment: it.Assignment.ID, Reason: exercise.SkipNotNow})
 		if errors.Is(err, trust.ErrInvalidTransition) {
 			return nil // the other partner already skipped it
 		}
 		return err
 	}
 	if (week+day)%9 == 0 && !slices.Contains(it.Assignment.Started, p) && len(it.Assignment.Participants) == 1 {
-		_, err := s.eng.SkipAssignment(s.ctx, s.rel.ID, exercise.AssignmentSkipped{Assignment: it.Assignment.ID, Partner: p, Reason: exercise.SkipNotNow})
+		_, err := s.eng.SkipAssignment(s.ctx, s.rel.ID, by, exercise.AssignmentSkipped{Assignment: it.Assignment.ID, Reason: exercise.SkipNotNow})
 		return err
 	}
 	started := slices.Contains(it.Assignment.Started, p) || (it.Mode == exercise.Together && len(it.Assignment.Started) > 0)
 	if !started {
-		if _, err := s.eng.StartAssignment(s.ctx, s.rel.ID, p, it.Assignment.ID); err != nil {
+		if _, err := s.eng.StartAssignment(s.ctx, s.rel.ID, by, exercise.AssignmentStarted{Assignment: it.Assignment.ID}); err != nil {
 			return err
 		}
 	}
-	_, err := s.eng.CompleteAssignment(s.ctx, s.rel.ID, exercise.AssignmentCompleted{Assignment: it.Assignment.ID, Partner: p, Helpful: 3 + (week+day)%3})
+	_, err := s.eng.CompleteAssignment(s.ctx, s.rel.ID, by, exercise.AssignmentCompleted{Assignment: it.Assignment.ID, Helpful: 3 + (week+day)%3})
 	if errors.Is(err, trust.ErrInvalidTransition) {
 		return nil // the other partner's completion already closed it
 	}

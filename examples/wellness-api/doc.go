@@ -38,6 +38,26 @@
 // Idempotency-Key header makes a retried write apply once; keys are scoped to
 // the calling partner.
 //
+// # Reads and writes
+//
+// Every GET route only reads: reading a plan, reminders, a timeline, a view
+// or a report never writes anything, however much is overdue. Time moves a
+// journey on through writes: after each successful write the service
+// refreshes the journey (the engine's Refresh: overdue work expires, the
+// phase advances when every gate is met, the scheduler's new work is
+// proposed), so the next plan shows what the write made due.
+//
+//   - POST /journeys/{id}/refresh brings the journey up to date now and
+//     returns the events it wrote that the caller may read (none when
+//     nothing was due). A background job calls it for each journey, say
+//     nightly, so that work moves on even when nobody opens the app.
+//   - GET /journeys/{id}/reminders returns the reminder due to the caller now,
+//     if any, under the quiet hours and rate limit. Once the app has sent
+//     it, POST /journeys/{id}/reminders/sent with that reminder as the body
+//     records so (an event private to the caller); the rate limit counts
+//     those records, so it survives a restart. A partner marks only their
+//     own reminders.
+//
 // GET /schemas lists every published schema and GET /schemas/{package}/{file}
 // serves one as application/schema+json, including the service's own request
 // schemas under the "wellness-api" package.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strconv"
@@ -122,7 +123,7 @@ func (s *server) startJourney(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, problemFor(s.log, err, "data"))
 		return
 	}
-	ev, err := s.eng.StartJourney(r.Context(), rel, profile)
+	started, err := s.eng.StartJourney(r.Context(), rel, profile)
 	if err != nil {
 		if rerr := s.tok.revoke(rel.ID); rerr != nil {
 			s.log.Error("revoking the tokens of a journey that did not start", "err", rerr)
@@ -131,10 +132,13 @@ func (s *server) startJourney(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rels.Store(rel.ID, rel)
+	// The new journey's first work is proposed at once, so its first plan
+	// has something in it.
+	s.refresh(r.Context(), rel.ID)
 	out := struct {
 		Journey journeySummary `json:"journey"`
 		Tokens  []partnerToken `json:"tokens"`
-	}{Journey: journeySummary{ID: rel.ID, Relationship: rel, Profile: profile.Key, Phase: profile.Phases[0].Key, Started: ev}}
+	}{Journey: journeySummary{ID: rel.ID, Relationship: rel, Profile: profile.Key, Phase: profile.Phases[0].Key, Started: started.Events[0]}}
 	for i, p := range rel.Partners {
 		out.Tokens = append(out.Tokens, partnerToken{Partner: p.ID, DisplayName: p.DisplayName, Token: toks[i]})
 	}
@@ -177,7 +181,7 @@ func (s *server) postEvent(w http.ResponseWriter, r *http.Request, c caller) {
 	if !s.decode(w, data, payload, "data") {
 		return
 	}
-	cmd := exercise.Command{Actor: trust.PartnerActor(c.me), Data: payload, IdempotencyKey: key}
+	cmd := exercise.Command{Data: payload, IdempotencyKey: key}
 	if v, ok := doc["visibility"].(string); ok {
 		cmd.Visibility = trust.Visibility(v)
 	}
@@ -197,12 +201,13 @@ func (s *server) postEvent(w http.ResponseWriter, r *http.Request, c caller) {
 	if a, ok := payload.(*trust.Account); ok && cmd.Visibility == "" {
 		cmd.Visibility, cmd.SealKey = trust.Sealed, trust.AccountSealKey(a.Breach)
 	}
-	events, err := s.eng.Do(r.Context(), c.rel, cmd)
+	res, err := s.eng.Do(r.Context(), c.rel, trust.PartnerActor(c.me), cmd)
 	if err != nil {
 		writeProblem(w, problemFor(s.log, err, "data"))
 		return
 	}
-	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, events)})
+	s.refresh(r.Context(), c.rel)
+	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, res.Events)})
 }
 
 // postCheckIn handles POST /journeys/{id}/checkins: a check-in and an
@@ -268,12 +273,13 @@ func (s *server) postCheckIn(w http.ResponseWriter, r *http.Request, c caller) {
 			return
 		}
 	}
-	events, err := s.eng.RecordCheckIn(r.Context(), c.rel, ci, note, exercise.WithIdempotencyKey(key))
+	res, err := s.eng.RecordCheckIn(r.Context(), c.rel, trust.PartnerActor(c.me), ci, note, exercise.WithIdempotencyKey(key))
 	if err != nil {
 		writeProblem(w, problemFor(s.log, err, "checkin"))
 		return
 	}
-	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, events)})
+	s.refresh(r.Context(), c.rel)
+	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, res.Events)})
 }
 
 func (s *server) getAgreements(w http.ResponseWriter, r *http.Request, c caller) {
@@ -303,8 +309,12 @@ func (s *server) signAgreement(w http.ResponseWriter, r *http.Request, c caller)
 	if !ok {
 		return
 	}
-	consent := doc["consent_to_transparency"].(bool)
-	events, err := s.eng.SignAgreement(r.Context(), c.rel, c.me, aid, consent, exercise.WithIdempotencyKey(key))
+	sig, err := s.signature(r.Context(), c, aid, doc["consent_to_transparency"].(bool))
+	if err != nil {
+		writeProblem(w, problemFor(s.log, err, "data"))
+		return
+	}
+	res, err := s.eng.SignAgreement(r.Context(), c.rel, trust.PartnerActor(c.me), sig, exercise.WithIdempotencyKey(key))
 	if err != nil {
 		p := problemFor(s.log, err, "data")
 		for i, fe := range p.Errors {
@@ -315,7 +325,35 @@ func (s *server) signAgreement(w http.ResponseWriter, r *http.Request, c caller)
 		writeProblem(w, p)
 		return
 	}
-	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, events)})
+	s.refresh(r.Context(), c.rel)
+	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, res.Events)})
+}
+
+// signature is the caller's signature on the version of an agreement
+// awaiting signatures. With consent, it lists every transparency term of
+// that version in which the caller gives access: the body's
+// consent_to_transparency is their consent to each, as the page showed
+// them. The version is pinned, so a newer version landing in between is
+// refused rather than signed unread.
+func (s *server) signature(ctx context.Context, c caller, aid agreement.ID, consent bool) (agreement.Signed, error) {
+	sig := agreement.Signed{Agreement: aid}
+	recs, err := s.eng.Agreements(ctx, c.rel)
+	if err != nil {
+		return sig, err
+	}
+	for _, rec := range recs {
+		v, ok := rec.Version(rec.Pending)
+		if rec.ID != aid || !ok {
+			continue
+		}
+		sig.Version, sig.Digest = v.Version, v.Digest()
+		for _, t := range v.Terms {
+			if consent && t.Kind == agreement.Transparency && t.Commits(c.me) {
+				sig.ConsentsTo = append(sig.ConsentsTo, t.ID)
+			}
+		}
+	}
+	return sig, nil
 }
 
 // assignmentEventTypes maps each assignment action to its event type.
@@ -373,22 +411,24 @@ func (s *server) assignmentAction(action string) func(http.ResponseWriter, *http
 		if !s.decode(w, doc, payload, "") {
 			return
 		}
-		var events []trust.Event
+		var res exercise.Result[exercise.AssignmentID]
+		by := trust.PartnerActor(c.me)
 		switch p := payload.(type) {
 		case *exercise.AssignmentStarted:
-			events, err = s.eng.StartAssignment(r.Context(), c.rel, c.me, aid, opts...)
+			res, err = s.eng.StartAssignment(r.Context(), c.rel, by, *p, opts...)
 		case *exercise.AssignmentCompleted:
-			events, err = s.eng.CompleteAssignment(r.Context(), c.rel, *p, opts...)
+			res, err = s.eng.CompleteAssignment(r.Context(), c.rel, by, *p, opts...)
 		case *exercise.AssignmentSkipped:
-			events, err = s.eng.SkipAssignment(r.Context(), c.rel, *p, opts...)
+			res, err = s.eng.SkipAssignment(r.Context(), c.rel, by, *p, opts...)
 		case *exercise.AssignmentSnoozed:
-			events, err = s.eng.SnoozeAssignment(r.Context(), c.rel, *p, opts...)
+			res, err = s.eng.SnoozeAssignment(r.Context(), c.rel, by, *p, opts...)
 		}
 		if err != nil {
 			writeProblem(w, problemFor(s.log, err, ""))
 			return
 		}
-		writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, events)})
+		s.refresh(r.Context(), c.rel)
+		writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, res.Events)})
 	}
 }
 
@@ -486,6 +526,9 @@ func (s *server) getRecommendations(w http.ResponseWriter, r *http.Request, c ca
 	}
 }
 
+// getReminders handles GET /journeys/{id}/reminders: the reminders due to
+// the caller now. Like every GET it writes nothing; once the app has sent
+// one, it says so with POST /journeys/{id}/reminders/sent.
 func (s *server) getReminders(w http.ResponseWriter, r *http.Request, c caller) {
 	rs, err := s.eng.RemindersDue(r.Context(), c.rel, c.me)
 	if err != nil {
@@ -496,4 +539,66 @@ func (s *server) getReminders(w http.ResponseWriter, r *http.Request, c caller) 
 		rs = []exercise.Reminder{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reminders": rs})
+}
+
+// markReminderSent handles POST /journeys/{id}/reminders/sent: the body is
+// one reminder as GET /reminders returned it (its partner, if left out, is
+// the caller's). Only the caller's own reminders can be marked; the engine
+// records each as an event private to the caller, and the reminder policy's
+// daily cap and least gap count them.
+func (s *server) markReminderSent(w http.ResponseWriter, r *http.Request, c caller) {
+	doc, ok := s.body(w, r)
+	if !ok {
+		return
+	}
+	key, ok := s.idempotency(w, r, c)
+	if !ok {
+		return
+	}
+	if _, set := doc["partner"]; !set {
+		doc["partner"] = c.me.String()
+	}
+	if !s.check(w, reminderSchema, doc, "") {
+		return
+	}
+	var rem exercise.Reminder
+	if !s.decode(w, doc, &rem, "") {
+		return
+	}
+	if rem.Partner != c.me {
+		writeProblem(w, problemFor(s.log, &trust.TransitionError{Pkg: "wellness-api", Event: exercise.TypeReminderSent,
+			Reason: "a partner marks only their own reminders as sent", Cause: trust.ErrForbidden}, ""))
+		return
+	}
+	res, err := s.eng.MarkRemindersSent(r.Context(), c.rel, []exercise.Reminder{rem}, exercise.WithIdempotencyKey(key))
+	if err != nil {
+		writeProblem(w, problemFor(s.log, err, ""))
+		return
+	}
+	writeJSON(w, http.StatusCreated, eventsResponse{Events: visibleTo(c.me, res.Events)})
+}
+
+// postRefresh handles POST /journeys/{id}/refresh: it brings the journey up
+// to date now (overdue work expires, the scheduler's proposals are written)
+// and returns what it wrote that the caller may read. A background job
+// calls it for each journey, say nightly, so that work moves on even when
+// nobody opens the app; a second call at the same instant writes nothing.
+func (s *server) postRefresh(w http.ResponseWriter, r *http.Request, c caller) {
+	res, err := s.eng.Refresh(r.Context(), c.rel)
+	if err != nil {
+		writeProblem(w, problemFor(s.log, err, "data"))
+		return
+	}
+	writeJSON(w, http.StatusOK, eventsResponse{Events: visibleTo(c.me, res.Events)})
+}
+
+// refresh brings a journey up to date after a write, so the next GET /plan
+// shows the work the write made due (a phase reached, an agreement in
+// force, room freed by a completion). The write is already acknowledged, so
+// it runs to the end even if the client goes away, and a failure is logged,
+// not returned: the next write or POST /refresh catches up.
+func (s *server) refresh(ctx context.Context, rel trust.RelationshipID) {
+	if _, err := s.eng.Refresh(context.WithoutCancel(ctx), rel); err != nil {
+		s.log.Error("refreshing a journey after a write", "journey", rel, "err", err)
+	}
 }

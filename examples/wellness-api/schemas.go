@@ -37,6 +37,7 @@ var (
 	relationshipSchema     = schemafile.ID("trust", "relationship", "1.0")
 	checkInSchema          = schemafile.ID("progress", "checkin", "1.0")
 	checkInNoteSchema      = schemafile.ID("progress", "checkin-note", "1.0")
+	reminderSchema         = schemafile.ID("exercise", "reminder", "1.0")
 )
 
 // fieldError names one invalid field of a request body by its dotted JSON

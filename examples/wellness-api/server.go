@@ -125,6 +125,8 @@ func (s *server) handler() http.Handler {
 	mux.Handle("GET /journeys/{id}/chart.svg", s.authed(s.getChart))
 	mux.Handle("GET /journeys/{id}/recommendations", s.authed(s.getRecommendations))
 	mux.Handle("GET /journeys/{id}/reminders", s.authed(s.getReminders))
+	mux.Handle("POST /journeys/{id}/reminders/sent", s.authed(s.markReminderSent))
+	mux.Handle("POST /journeys/{id}/refresh", s.authed(s.postRefresh))
 	return s.logged(mux)
 }
 
@@ -267,7 +269,9 @@ func (s *server) relationship(ctx context.Context, id trust.RelationshipID) (tru
 	return trust.Relationship{}, fmt.Errorf("journey %s: %w", id, trust.ErrNotFound)
 }
 
-// newID returns a fresh random UUID string for a server-filled ID.
+// newID returns a fresh random UUID string for the IDs of a journey the
+// server starts: it needs the relationship's and the partners' IDs before
+// the journey exists, to write their tokens first.
 func (s *server) newID() (string, error) {
 	id, err := trust.NewID[trust.Event](s.ids)
 	if err != nil {
@@ -280,19 +284,20 @@ func (s *server) newID() (string, error) {
 // absent one is the authenticated partner.
 var selfFields = []string{"partner", "from", "proposed_by", "amended_by"}
 
-// fill sets the server-owned fields a payload left out: a required
-// top-level "id" gets a fresh UUID, and a required partner field naming the
-// writer gets the authenticated partner. A field the client sent is kept; the
-// library refuses a partner field that is not the writer (403).
+// nilUUID stands for an ID the engine fills in: a payload's zero ID.
+const nilUUID = "00000000-0000-0000-0000-000000000000"
+
+// fill sets the server-owned fields a payload left out, so the body passes
+// the payload's schema: a required top-level "id" is the nil UUID, which the
+// engine replaces with a fresh ID from its own source, and a required
+// partner field naming the writer is the authenticated partner. A field the
+// client sent is kept; the engine refuses a partner field that is not the
+// writer (400, naming the field).
 func (s *server) fill(schemaID string, data map[string]any, me trust.PartnerID) error {
 	sh := s.shapes[schemaID]
 	if p, ok := sh.Properties["id"]; ok && p.Format == "uuid" && sh.requires("id") {
 		if _, set := data["id"]; !set {
-			id, err := s.newID()
-			if err != nil {
-				return err
-			}
-			data["id"] = id
+			data["id"] = nilUUID
 		}
 	}
 	for _, f := range selfFields {

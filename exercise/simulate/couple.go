@@ -261,7 +261,8 @@ func (s *sim) at(minutes int) {
 
 func (s *sim) do(actor trust.Actor, data trust.Payload, vis trust.Visibility, seal string) ([]trust.Event, error) {
 	s.at(1 + s.r.IntN(4))
-	return s.eng.Do(s.ctx, s.rel.ID, exercise.Command{Actor: actor, Data: data, Visibility: vis, SealKey: seal})
+	res, err := s.eng.Do(s.ctx, s.rel.ID, actor, exercise.Command{Data: data, Visibility: vis, SealKey: seal})
+	return res.Events, err
 }
 
 func (s *sim) partner(i int) trust.Actor { return trust.PartnerActor(s.pid[i]) }
@@ -621,12 +622,12 @@ func (s *sim) agreement() error {
 			continue
 		}
 		s.at(2)
-		evs, err := s.eng.SignAgreement(s.ctx, s.rel.ID, s.pid[i], *s.agreed, false)
+		signed, err := s.eng.SignAgreement(s.ctx, s.rel.ID, s.partner(i), agreement.Signed{Agreement: *s.agreed})
 		if err != nil {
 			return err
 		}
 		s.signed[i] = true
-		for _, e := range evs {
+		for _, e := range signed.Events {
 			if e.Type == agreement.TypeActivated {
 				s.active = true
 				for j := range 2 {
@@ -684,7 +685,7 @@ func (s *sim) assignments() error {
 	// The app brings the plan up to date every other day: the scheduler
 	// looks a week ahead for rituals and gives other work a window of days,
 	// and the simulation tracks what is due from the events in between.
-	// Refresh writes what Plan writes; the simulated partners read what is
+	// Refresh writes the plan's changes; the simulated partners read what is
 	// due from the events, so nobody's plan needs to be read back.
 	if s.day%2 == 0 {
 		if _, err := s.eng.Refresh(s.ctx, s.rel.ID); err != nil {
@@ -789,7 +790,7 @@ func (s *sim) checkIns() error {
 			c.Safe = s.rating(safe)
 		}
 		s.at(2)
-		if _, err := s.eng.RecordCheckIn(s.ctx, s.rel.ID, c, nil); err != nil {
+		if _, err := s.eng.RecordCheckIn(s.ctx, s.rel.ID, s.partner(i), c, nil); err != nil {
 			return err
 		}
 	}
