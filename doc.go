@@ -6,6 +6,22 @@
 // safety screen that pauses joint work the moment either partner raises a
 // concern.
 //
+// # Where to start
+//
+// An app starts from [github.com/mendkit/mend/exercise.Engine]: make one with
+// exercise.NewEngine(exercise.Options{}) (every option has a default), start a
+// couple's journey with StartJourney, record what each partner says with the
+// engine's commands (RecordBreach, RecordAccount, RecordCheckIn, …: each
+// takes who writes as a trust.Actor and returns a Result with the IDs the
+// engine filled in), bring the plan up to date with Refresh (a command), and
+// read with the queries Plan, View, Timeline, Report and RemindersDue, always
+// as a given partner or professional. Queries never write.
+//
+// A program that only reads or checks journeys starts from a stream of
+// [github.com/mendkit/mend/trust.Event] values: [github.com/mendkit/mend/trust.ReplayJourney] folds
+// one into a [github.com/mendkit/mend/trust.Journey] (phase, gates, breaches, needs, a per-viewer
+// View), and [github.com/mendkit/mend/progress.Analyzer] turns one into a report.
+//
 // mend is a library, not a therapy: it records what partners say and do,
 // follows published repair protocols as data, and offers information about
 // professional help with its reasons. It never diagnoses.
@@ -38,9 +54,9 @@
 //     ([github.com/mendkit/mend/exercise/simulate]: simulated couples driving
 //     the real engine, exported as de-identified datasets).
 //
-// Start with the runnable programs in examples/: quickstart tells one couple's
-// twelve weeks through the engine, wellness-api serves the engine over HTTP
-// with per-partner tokens, and dataset generates a research dataset.
+// The runnable programs in examples/ show each use: quickstart tells one
+// couple's twelve weeks through the engine, wellness-api serves the engine
+// over HTTP with per-partner tokens, and dataset generates a research dataset.
 //
 // # One journey, one event stream
 //
