@@ -11,10 +11,12 @@ import (
 )
 
 func TestMemoryConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store { return store.NewMemory() })
 }
 
 func TestFileConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store {
 		s, err := store.OpenFile(t.TempDir(), store.FileOptions{})
 		require.NoError(t, err)
@@ -26,6 +28,7 @@ func TestFileConformance(t *testing.T) {
 // Example_customStore, built on the package's exported checks, is a
 // conforming store.
 func TestCustomStoreConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store {
 		return &mapStore{rows: map[trust.RelationshipID][]store.Record{}}
 	})

@@ -15,7 +15,9 @@
 // it too.
 //
 // The package uses only the standard library's testing package, so a store's
-// tests need no test framework to run it.
+// tests need no test framework to run it. With -short, the large-batch test
+// appends batches of 300 events instead of 2,000 (still ending with an event
+// of [store.MaxEventSize] bytes).
 package storetest
 
 import (
@@ -581,6 +583,9 @@ func testContextCancellation(t *testing.T, s store.Store) {
 
 func testLargeBatch(t *testing.T, s store.Store) {
 	n := 2000
+	if testing.Short() {
+		n = 300
+	}
 	st := NewStream(11)
 	events := st.Events(1, n)
 	wantEqual(t, mustAppend(t, s, st.Rel, 0, events...), trust.Sequence(n), "appending %d events at once", n)
