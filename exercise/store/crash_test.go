@@ -3,6 +3,7 @@ package store_test
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -79,6 +80,52 @@ func withLog(t *testing.T, content []byte) string {
 	return dir
 }
 
+// rewrite makes the log in dir hold content. It writes over the file in
+// place: truncating a file to nothing and writing it again makes ext4 flush
+// it to disk on close, which would dominate tests that rewrite a log
+// hundreds of times.
+func rewrite(t *testing.T, dir string, content []byte) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(dir, store.LogName), os.O_RDWR|os.O_CREATE, 0o600)
+	require.NoError(t, err)
+	_, err = f.WriteAt(content, 0)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(int64(len(content))))
+	require.NoError(t, f.Close())
+}
+
+// recordStarts returns the offsets of the log records in content[from:to];
+// from must be where a record starts.
+func recordStarts(content []byte, from, to int64) []int64 {
+	var out []int64
+	for off := from; off < to; off += store.RecordHeaderSize + int64(binary.LittleEndian.Uint32(content[off:])) {
+		out = append(out, off)
+	}
+	return out
+}
+
+// offsets returns the offsets in content[from:to], which holds whole
+// records, that a test cuts or damages: every one, or with -short every
+// byte of each record's header, the first, second and last bytes of its
+// JSON, and every 16th byte between.
+func offsets(content []byte, from, to int64) []int64 {
+	var out []int64
+	starts := recordStarts(content, from, to)
+	for i, start := range starts {
+		end := to
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		for off := start; off < end; off++ {
+			in := off - start
+			if !testing.Short() || in <= store.RecordHeaderSize+1 || in%16 == 0 || off == end-1 {
+				out = append(out, off)
+			}
+		}
+	}
+	return out
+}
+
 // wantApplied checks that the store in dir holds exactly the first k appends of ops.
 func wantApplied(t *testing.T, dir string, ops []appendOp, k int) {
 	t.Helper()
@@ -108,6 +155,7 @@ func checkApplied(t *testing.T, s store.Store, ops []appendOp, k int) {
 }
 
 func TestTornTailAtEveryOffsetOfTheLastAppend(t *testing.T) {
+	t.Parallel()
 	ops := history()
 	full := t.TempDir()
 	sizes := writeHistory(t, full, ops)
@@ -115,10 +163,13 @@ func TestTornTailAtEveryOffsetOfTheLastAppend(t *testing.T) {
 	require.NoError(t, err)
 	last := len(ops)
 	dir := t.TempDir()
-	path := filepath.Join(dir, store.LogName)
 
-	for cut := sizes[last-1]; cut < sizes[last]; cut++ {
-		require.NoError(t, os.WriteFile(path, content[:cut], 0o600))
+	thorough := int64(16)
+	if testing.Short() {
+		thorough = 64
+	}
+	for _, cut := range offsets(content, sizes[last-1], sizes[last]) {
+		rewrite(t, dir, content[:cut])
 		s, err := store.OpenFile(dir, store.FileOptions{NoSync: true})
 		require.NoError(t, err, "cut at %d", cut)
 		assert.Equal(t, sizes[last-1], logSize(t, dir), "cut at %d: the torn tail is truncated", cut)
@@ -126,7 +177,7 @@ func TestTornTailAtEveryOffsetOfTheLastAppend(t *testing.T) {
 		got, err := s.Last(context.Background(), op.st.Rel)
 		require.NoError(t, err)
 		assert.Equal(t, op.expected, got, "cut at %d: the torn append is gone", cut)
-		if (cut-sizes[last-1])%16 == 0 {
+		if (cut-sizes[last-1])%thorough == 0 {
 			// Now and then: everything earlier is there, and the store takes
 			// the lost append again after it.
 			checkApplied(t, s, ops, last-1)
@@ -140,6 +191,7 @@ func TestTornTailAtEveryOffsetOfTheLastAppend(t *testing.T) {
 }
 
 func TestTornMultiEventAppendIsDroppedWhole(t *testing.T) {
+	t.Parallel()
 	ops := history()[:12]
 	require.Len(t, ops[11].events, 3)
 	full := t.TempDir()
@@ -147,9 +199,22 @@ func TestTornMultiEventAppendIsDroppedWhole(t *testing.T) {
 	content, err := os.ReadFile(filepath.Join(full, store.LogName))
 	require.NoError(t, err)
 	dir := t.TempDir()
-	path := filepath.Join(dir, store.LogName)
-	for cut := sizes[11] + 1; cut < sizes[12]; cut += 13 {
-		require.NoError(t, os.WriteFile(path, content[:cut], 0o600))
+	// Cuts at every record boundary inside the append (the first records
+	// intact, the commit record missing) and after each record's header,
+	// and at a stride in between.
+	stride := int64(13)
+	if testing.Short() {
+		stride = 61
+	}
+	var cuts []int64
+	for _, start := range recordStarts(content, sizes[11], sizes[12]) {
+		cuts = append(cuts, start, start+store.RecordHeaderSize)
+	}
+	for cut := sizes[11] + 1; cut < sizes[12]; cut += stride {
+		cuts = append(cuts, cut)
+	}
+	for _, cut := range cuts {
+		rewrite(t, dir, content[:cut])
 		s, err := store.OpenFile(dir, store.FileOptions{NoSync: true})
 		require.NoError(t, err, "cut at %d", cut)
 		got, err := s.Last(context.Background(), ops[11].st.Rel)
@@ -160,6 +225,7 @@ func TestTornMultiEventAppendIsDroppedWhole(t *testing.T) {
 }
 
 func TestTornTailAtRandomOffsets(t *testing.T) {
+	t.Parallel()
 	ops := history()
 	full := t.TempDir()
 	sizes := writeHistory(t, full, ops)
@@ -168,18 +234,22 @@ func TestTornTailAtRandomOffsets(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(7, 11))
 	cuts := []int64{0, 1, 15, 16, 17}
-	for range 150 {
+	n := 150
+	if testing.Short() {
+		n = 30
+	}
+	for range n {
 		cuts = append(cuts, rng.Int64N(int64(len(content))+1))
 	}
+	dir := t.TempDir()
 	for _, cut := range cuts {
 		kept := 0
 		for kept < len(ops) && sizes[kept+1] <= cut {
 			kept++
 		}
-		dir := withLog(t, content[:cut])
+		rewrite(t, dir, content[:cut])
 		wantApplied(t, dir, ops, kept)
 		assert.Equal(t, max(sizes[kept], 16), logSize(t, dir), "cut at %d", cut)
-		require.NoError(t, os.RemoveAll(dir))
 	}
 }
 
@@ -207,6 +277,7 @@ func TestGarbageAfterTheLastAppendIsDropped(t *testing.T) {
 }
 
 func TestDamageBeforeTheLastAppendIsRefused(t *testing.T) {
+	t.Parallel()
 	ops := history()
 	full := t.TempDir()
 	sizes := writeHistory(t, full, ops)
@@ -214,12 +285,13 @@ func TestDamageBeforeTheLastAppendIsRefused(t *testing.T) {
 	require.NoError(t, err)
 
 	// Every byte of a middle three-event append, and of the append just
-	// before the last.
+	// before the last (with -short, a sample of them).
+	dir := t.TempDir()
 	for _, k := range []int{6, len(ops) - 1} {
-		for off := sizes[k-1]; off < sizes[k]; off++ {
+		for _, off := range offsets(content, sizes[k-1], sizes[k]) {
 			damaged := append([]byte(nil), content...)
 			damaged[off] ^= 0x5a
-			dir := withLog(t, damaged)
+			rewrite(t, dir, damaged)
 			_, err := store.OpenFile(dir, store.FileOptions{NoSync: true})
 			require.Error(t, err, "flipped byte at %d", off)
 			require.ErrorIs(t, err, store.ErrCorrupt)
@@ -228,7 +300,6 @@ func TestDamageBeforeTheLastAppendIsRefused(t *testing.T) {
 			assert.Equal(t, filepath.Join(dir, store.LogName), ce.Path)
 			assert.True(t, ce.Offset >= sizes[k-1] && ce.Offset <= off, "flip at %d reported at %d", off, ce.Offset)
 			assert.Equal(t, int64(len(content)), logSize(t, dir), "a refused log is left as it is")
-			require.NoError(t, os.RemoveAll(dir))
 		}
 	}
 }

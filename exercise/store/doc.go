@@ -22,6 +22,21 @@
 // the object). Loaded events are decoded afresh and share no memory with the
 // store, and appended events are copied, so callers may change either.
 //
+// # Writing a store
+//
+// An app that keeps journeys in its own database implements [Store] on the
+// checks every store shares. Its Append calls [NewBatch], which validates
+// the request and encodes each event as a [Record] (the bytes to put in a
+// column), before it takes a lock or opens a transaction; inside it,
+// [Batch.Check] compares the batch with what the stream holds, telling a
+// new append from an idempotent retry or a conflict; then it writes the
+// records. Its reads begin with [CheckRead] and decode each record with
+// trust.DecodeEvent. The memory and file stores are built the same way, and
+// the custom-store example is a complete store that passes the conformance
+// suite, which every store should run:
+//
+//	storetest.Run(t, func(t *testing.T) store.Store { return openMyStore(t) })
+//
 // # Stores
 //
 // [NewMemory] returns the in-memory store, the default: fast and

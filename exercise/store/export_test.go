@@ -11,3 +11,6 @@ func WithSync(o FileOptions, fn func(*os.File) error) FileOptions {
 
 // LogName is the log file's name inside a store's directory.
 const LogName = logName
+
+// RecordHeaderSize is the size of a log record's header, before its JSON.
+const RecordHeaderSize = recHeaderSize

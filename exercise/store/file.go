@@ -73,7 +73,7 @@ type fileStream struct {
 
 type request struct {
 	ctx  context.Context
-	b    *batch
+	b    Batch
 	done chan result
 }
 
@@ -248,7 +248,7 @@ func (s *File) Append(ctx context.Context, rel trust.RelationshipID, expected tr
 		return 0, err
 	}
 	defer s.release()
-	b, err := prepare(ctx, rel, expected, events)
+	b, err := NewBatch(ctx, rel, expected, events...)
 	if err != nil {
 		return 0, err
 	}
@@ -294,8 +294,8 @@ func (s *File) take() []*request {
 	s.qmu.Lock()
 	defer s.qmu.Unlock()
 	n, events := 0, 0
-	for n < len(s.queue) && (n == 0 || events+len(s.queue[n].b.recs) <= s.maxBatch) {
-		events += len(s.queue[n].b.recs)
+	for n < len(s.queue) && (n == 0 || events+len(s.queue[n].b.Records) <= s.maxBatch) {
+		events += len(s.queue[n].b.Records)
 		n++
 	}
 	reqs := s.queue[:n:n]
@@ -312,8 +312,8 @@ type pendStream struct {
 	ids  map[trust.EventID][]byte
 }
 
-// fileView is decide's view of a stream: what is committed plus what the
-// current group will add.
+// fileView is a stream as [Batch.Check] sees it: what is committed plus
+// what the current group will add.
 type fileView struct {
 	s  *File
 	st *fileStream
@@ -377,27 +377,28 @@ func (s *File) commit(reqs []*request) {
 			r.done <- result{err: err}
 			continue
 		}
-		v := fileView{s: s, st: s.streams[r.b.rel], p: overlay[r.b.rel]}
-		dup, err := decide(v, r.b)
+		rel := r.b.Relationship
+		v := fileView{s: s, st: s.streams[rel], p: overlay[rel]}
+		retry, err := r.b.Check(v.last(), v.lookup)
 		if err != nil {
 			r.done <- result{err: err}
 			continue
 		}
 		accepted = append(accepted, r)
-		if dup {
+		if retry {
 			continue // answered with the group: it may repeat events of this group
 		}
 		p := v.p
 		if p == nil {
 			p = &pendStream{last: v.last(), ids: map[trust.EventID][]byte{}}
-			overlay[r.b.rel] = p
+			overlay[rel] = p
 		}
-		for _, rec := range r.b.recs {
+		for _, rec := range r.b.Records {
 			lastRec = len(buf)
-			recs = append(recs, placed{rel: r.b.rel, id: rec.id, loc: loc{off: int64(len(buf)), n: uint32(len(rec.data))}})
-			buf = appendRecord(buf, group, 0, rec.data)
-			p.ids[rec.id] = rec.data
-			p.last = rec.seq
+			recs = append(recs, placed{rel: rel, id: rec.ID, loc: loc{off: int64(len(buf)), n: uint32(len(rec.Data))}})
+			buf = appendRecord(buf, group, 0, rec.Data)
+			p.ids[rec.ID] = rec.Data
+			p.last = rec.Sequence
 		}
 	}
 	if len(recs) > 0 {
@@ -423,7 +424,7 @@ func (s *File) commit(reqs []*request) {
 		s.group = group
 	}
 	for _, r := range accepted {
-		r.done <- result{last: r.b.last()}
+		r.done <- result{last: r.b.Last()}
 	}
 }
 
@@ -529,13 +530,13 @@ func (s *File) read(ctx context.Context, locs []loc) ([][]byte, error) {
 }
 
 func (s *File) snapshot(ctx context.Context, rel trust.RelationshipID, from trust.Sequence) ([]loc, error) {
+	if err := CheckRead(ctx, rel); err != nil {
+		return nil, err
+	}
 	if err := s.acquire(ctx); err != nil {
 		return nil, err
 	}
 	defer s.release()
-	if rel.IsZero() {
-		return nil, check.Invalid("store", "relationship", "is required")
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	st := s.streams[rel]
@@ -549,13 +550,13 @@ func (s *File) snapshot(ctx context.Context, rel trust.RelationshipID, from trus
 
 // Last implements [Store.Last].
 func (s *File) Last(ctx context.Context, rel trust.RelationshipID) (trust.Sequence, error) {
+	if err := CheckRead(ctx, rel); err != nil {
+		return 0, err
+	}
 	if err := s.acquire(ctx); err != nil {
 		return 0, err
 	}
 	defer s.release()
-	if rel.IsZero() {
-		return 0, check.Invalid("store", "relationship", "is required")
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if st := s.streams[rel]; st != nil {

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -52,7 +51,7 @@ func (m *Memory) Append(ctx context.Context, rel trust.RelationshipID, expected 
 	if err := m.check(ctx); err != nil {
 		return 0, err
 	}
-	b, err := prepare(ctx, rel, expected, events)
+	b, err := NewBatch(ctx, rel, expected, events...)
 	if err != nil {
 		return 0, err
 	}
@@ -68,19 +67,19 @@ func (m *Memory) Append(ctx context.Context, rel trust.RelationshipID, expected 
 	if s == nil {
 		s = &memStream{ids: map[trust.EventID]int{}}
 	}
-	dup, err := decide(s, b)
+	retry, err := b.Check(s.last(), s.lookup)
 	if err != nil {
 		return 0, err
 	}
-	if dup {
-		return b.last(), nil
+	if retry {
+		return b.Last(), nil
 	}
-	for _, r := range b.recs {
-		s.ids[r.id] = len(s.recs)
-		s.recs = append(s.recs, r.data)
+	for _, r := range b.Records {
+		s.ids[r.ID] = len(s.recs)
+		s.recs = append(s.recs, r.Data)
 	}
 	m.streams[rel] = s
-	return b.last(), nil
+	return b.Last(), nil
 }
 
 // Load implements [Store.Load].
@@ -115,11 +114,8 @@ func (m *Memory) Scan(ctx context.Context, rel trust.RelationshipID, from trust.
 }
 
 func (m *Memory) snapshot(ctx context.Context, rel trust.RelationshipID, from trust.Sequence) ([][]byte, error) {
-	if err := m.check(ctx); err != nil {
+	if err := CheckRead(ctx, rel); err != nil {
 		return nil, err
-	}
-	if rel.IsZero() {
-		return nil, check.Invalid("store", "relationship", "is required")
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -138,11 +134,8 @@ func (m *Memory) snapshot(ctx context.Context, rel trust.RelationshipID, from tr
 
 // Last implements [Store.Last].
 func (m *Memory) Last(ctx context.Context, rel trust.RelationshipID) (trust.Sequence, error) {
-	if err := m.check(ctx); err != nil {
+	if err := CheckRead(ctx, rel); err != nil {
 		return 0, err
-	}
-	if rel.IsZero() {
-		return 0, check.Invalid("store", "relationship", "is required")
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()

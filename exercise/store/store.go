@@ -15,7 +15,8 @@ import (
 //
 // The package's conformance suite, [github.com/mendkit/mend/exercise/store/storetest.Run],
 // states the contract as tests; an app that keeps journeys in its own
-// database implements Store and runs the suite against it.
+// database implements Store, on [NewBatch], [Batch.Check] and [CheckRead],
+// and runs the suite against it.
 type Store interface {
 	// Append adds events to the end of rel's stream, atomically: all of them
 	// or none. It succeeds only if the stream's last sequence is expected (0

@@ -13,6 +13,11 @@
 // app payloads keep their exact bytes, streaming through [store.Scan], and
 // Close. [Stream] builds the deterministic events it uses; other tests may use
 // it too.
+//
+// The package uses only the standard library's testing package, so a store's
+// tests need no test framework to run it. With -short, the large-batch test
+// appends batches of 300 events instead of 2,000 (still ending with an event
+// of [store.MaxEventSize] bytes).
 package storetest
 
 import (
@@ -20,11 +25,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/mendkit/mend/exercise/store"
 	"github.com/mendkit/mend/trust"
@@ -55,21 +58,105 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
-			require.NotNil(t, s, "open returned a nil store")
+			if s == nil || reflect.ValueOf(s).Kind() == reflect.Pointer && reflect.ValueOf(s).IsNil() {
+				t.Fatal("open returned a nil store")
+			}
 			t.Cleanup(func() { _ = s.Close() })
 			tc.run(t, s)
 		})
 	}
 }
 
-// encoded returns the JSON of events, for comparing what went in with what
-// came out (a loaded payload is a pointer where the appended one may be a value).
+// The assertion helpers. Each reports through t with what was being checked;
+// those named must… stop the test, the others let it go on.
+
+// mustOK stops the test if err is not nil.
+func mustOK(t *testing.T, err error, format string, args ...any) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: unexpected error: %v", fmt.Sprintf(format, args...), err)
+	}
+}
+
+// wantIs reports a failure unless errors.Is(err, target).
+func wantIs(t *testing.T, err, target error, format string, args ...any) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Errorf("%s: got error %v, want one matching %v", fmt.Sprintf(format, args...), err, target)
+	}
+}
+
+// mustAs stops the test unless err is or wraps an E, and returns it.
+func mustAs[E error](t *testing.T, err error, format string, args ...any) E {
+	t.Helper()
+	var target E
+	if !errors.As(err, &target) {
+		t.Fatalf("%s: got error %v (%T), want a %T", fmt.Sprintf(format, args...), err, err, target)
+	}
+	return target
+}
+
+// wantEqual reports a failure unless got == want.
+func wantEqual[T comparable](t *testing.T, got, want T, format string, args ...any) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s: got %v, want %v", fmt.Sprintf(format, args...), got, want)
+	}
+}
+
+// mustLen stops the test unless events has n elements.
+func mustLen(t *testing.T, events []trust.Event, n int, format string, args ...any) {
+	t.Helper()
+	if len(events) != n {
+		t.Fatalf("%s: got %d events, want %d", fmt.Sprintf(format, args...), len(events), n)
+	}
+}
+
+// wantSame reports a failure unless got and want encode to the same JSON,
+// event by event (a loaded payload is a pointer where the appended one may
+// be a value, so the events themselves are not compared).
+func wantSame(t *testing.T, got, want []trust.Event, format string, args ...any) {
+	t.Helper()
+	if d := diff(encoded(t, got...), encoded(t, want...)); d != "" {
+		t.Errorf("%s: %s", fmt.Sprintf(format, args...), d)
+	}
+}
+
+// diff describes the first difference between two lists of encoded events,
+// or returns "" if they are equal.
+func diff(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("event %d of %d differs %s", i, len(want), where(got[i], want[i]))
+		}
+	}
+	if len(got) != len(want) {
+		return fmt.Sprintf("got %d events, want %d", len(got), len(want))
+	}
+	return ""
+}
+
+// where shows two different encodings around their first difference; a
+// test event may be megabytes long.
+func where(got, want string) string {
+	at := 0
+	for at < len(got) && at < len(want) && got[at] == want[at] {
+		at++
+	}
+	excerpt := func(s string) string {
+		from, to := max(at-60, 0), min(at+60, len(s))
+		return fmt.Sprintf("…%s… (%d bytes)", s[from:to], len(s))
+	}
+	return fmt.Sprintf("at byte %d:\n got  %s\n want %s", at, excerpt(got), excerpt(want))
+}
+
+// encoded returns the JSON of events.
 func encoded(t *testing.T, events ...trust.Event) []string {
 	t.Helper()
 	out := make([]string, len(events))
 	for i, e := range events {
 		b, err := json.Marshal(e)
-		require.NoError(t, err)
+		mustOK(t, err, "encoding event %d", i)
 		out[i] = string(b)
 	}
 	return out
@@ -79,14 +166,14 @@ func encoded(t *testing.T, events ...trust.Event) []string {
 func mustAppend(t *testing.T, s store.Store, rel trust.RelationshipID, expected trust.Sequence, events ...trust.Event) trust.Sequence {
 	t.Helper()
 	last, err := s.Append(context.Background(), rel, expected, events...)
-	require.NoError(t, err)
+	mustOK(t, err, "appending %d events after sequence %d", len(events), expected)
 	return last
 }
 
 func load(t *testing.T, s store.Store, rel trust.RelationshipID, from trust.Sequence) []trust.Event {
 	t.Helper()
 	events, err := s.Load(context.Background(), rel, from)
-	require.NoError(t, err)
+	mustOK(t, err, "loading from sequence %d", from)
 	return events
 }
 
@@ -100,15 +187,33 @@ func snapshot(t *testing.T, s store.Store) state {
 	t.Helper()
 	ctx := context.Background()
 	rels, err := s.Relationships(ctx)
-	require.NoError(t, err)
+	mustOK(t, err, "listing relationships")
 	st := state{rels: rels, events: map[trust.RelationshipID][]string{}}
 	for _, rel := range rels {
 		st.events[rel] = encoded(t, load(t, s, rel, 0)...)
 		last, err := s.Last(ctx, rel)
-		require.NoError(t, err)
-		require.Equal(t, trust.Sequence(len(st.events[rel])), last, "Last disagrees with Load for %s", rel)
+		mustOK(t, err, "reading the last sequence of %s", rel)
+		if want := trust.Sequence(len(st.events[rel])); last != want {
+			t.Fatalf("Last disagrees with Load for %s: Last says %d, Load gives %d events", rel, last, want)
+		}
 	}
 	return st
+}
+
+// wantUnchanged reports a failure if s no longer holds what before recorded.
+func wantUnchanged(t *testing.T, s store.Store, before state, format string, args ...any) {
+	t.Helper()
+	after := snapshot(t, s)
+	what := fmt.Sprintf(format, args...)
+	if !reflect.DeepEqual(after.rels, before.rels) {
+		t.Errorf("%s: relationships were %v, are %v", what, before.rels, after.rels)
+		return
+	}
+	for _, rel := range before.rels {
+		if d := diff(after.events[rel], before.events[rel]); d != "" {
+			t.Errorf("%s: stream %s changed: %s", what, rel, d)
+		}
+	}
 }
 
 func testAppendAndLoad(t *testing.T, s store.Store) {
@@ -116,12 +221,12 @@ func testAppendAndLoad(t *testing.T, s store.Store) {
 	st := NewStream(1)
 	events := st.Events(1, 5)
 
-	assert.Equal(t, trust.Sequence(1), mustAppend(t, s, st.Rel, 0, events[0]))
-	assert.Equal(t, trust.Sequence(5), mustAppend(t, s, st.Rel, 1, events[1:]...))
+	wantEqual(t, mustAppend(t, s, st.Rel, 0, events[0]), 1, "appending the first event")
+	wantEqual(t, mustAppend(t, s, st.Rel, 1, events[1:]...), 5, "appending four more")
 
 	last, err := s.Last(ctx, st.Rel)
-	require.NoError(t, err)
-	assert.Equal(t, trust.Sequence(5), last)
+	mustOK(t, err, "Last")
+	wantEqual(t, last, 5, "Last")
 
 	tests := []struct {
 		name string
@@ -138,29 +243,33 @@ func testAppendAndLoad(t *testing.T, s store.Store) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := load(t, s, st.Rel, tc.from)
-			assert.NotNil(t, got, "Load returns an empty slice, not nil")
-			assert.Equal(t, encoded(t, tc.want...), encoded(t, got...))
+			if got == nil {
+				t.Error("Load returns an empty slice, not nil")
+			}
+			wantSame(t, got, tc.want, "Load from %d", tc.from)
 			for i, e := range got {
-				assert.Equal(t, max(tc.from, 1)+trust.Sequence(i), e.Sequence)
-				assert.NoError(t, e.Validate())
+				wantEqual(t, e.Sequence, max(tc.from, 1)+trust.Sequence(i), "sequence of loaded event %d", i)
+				if err := e.Validate(); err != nil {
+					t.Errorf("loaded event %d is invalid: %v", i, err)
+				}
 			}
 		})
 	}
 
 	other := NewStream(2)
 	got, err := s.Load(ctx, other.Rel, 0)
-	require.NoError(t, err)
-	assert.Empty(t, got, "a stream with no events loads as empty")
+	mustOK(t, err, "loading a stream with no events")
+	wantEqual(t, len(got), 0, "a stream with no events loads as empty")
 	last, err = s.Last(ctx, other.Rel)
-	require.NoError(t, err)
-	assert.Zero(t, last)
+	mustOK(t, err, "Last of a stream with no events")
+	wantEqual(t, last, 0, "Last of a stream with no events")
 }
 
 func testRelationships(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	rels, err := s.Relationships(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, rels)
+	mustOK(t, err, "Relationships of an empty store")
+	wantEqual(t, len(rels), 0, "relationships in an empty store")
 
 	want := map[trust.RelationshipID]bool{}
 	for seed := uint64(10); seed < 17; seed++ {
@@ -169,12 +278,16 @@ func testRelationships(t *testing.T, s store.Store) {
 		want[st.Rel] = true
 	}
 	rels, err = s.Relationships(ctx)
-	require.NoError(t, err)
-	require.Len(t, rels, len(want))
+	mustOK(t, err, "Relationships")
+	if len(rels) != len(want) {
+		t.Fatalf("got %d relationships, want %d", len(rels), len(want))
+	}
 	for i, rel := range rels {
-		assert.True(t, want[rel], "%s was never appended to", rel)
-		if i > 0 {
-			assert.Less(t, rels[i-1].String(), rel.String(), "relationships are sorted")
+		if !want[rel] {
+			t.Errorf("%s was never appended to", rel)
+		}
+		if i > 0 && rels[i-1].String() >= rel.String() {
+			t.Errorf("relationships are not sorted: %s comes before %s", rels[i-1], rel)
 		}
 	}
 }
@@ -201,15 +314,16 @@ func testExpectedConflicts(t *testing.T, s store.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, s)
 			last, err := s.Append(ctx, tc.rel, tc.expected, tc.events...)
-			require.Error(t, err)
-			assert.Zero(t, last)
-			assert.ErrorIs(t, err, trust.ErrConflict)
-			var ce *store.ConflictError
-			require.ErrorAs(t, err, &ce)
-			assert.Equal(t, tc.rel, ce.Relationship)
-			assert.Equal(t, tc.expected, ce.Expected)
-			assert.Equal(t, tc.actual, ce.Actual)
-			assert.Equal(t, before, snapshot(t, s), "a conflict changes nothing")
+			if err == nil {
+				t.Fatalf("Append succeeded (last %d); want a conflict", last)
+			}
+			wantEqual(t, last, 0, "the sequence a failed Append returns")
+			wantIs(t, err, trust.ErrConflict, "Append")
+			ce := mustAs[*store.ConflictError](t, err, "Append")
+			wantEqual(t, ce.Relationship, tc.rel, "ConflictError.Relationship")
+			wantEqual(t, ce.Expected, tc.expected, "ConflictError.Expected")
+			wantEqual(t, ce.Actual, tc.actual, "ConflictError.Actual")
+			wantUnchanged(t, s, before, "a conflict changes nothing")
 		})
 	}
 }
@@ -224,21 +338,21 @@ func testIdempotentRetry(t *testing.T, s store.Store) {
 
 	// The acknowledgement was lost; the client sends the same request again.
 	last, err := s.Append(ctx, st.Rel, 1, batch...)
-	require.NoError(t, err, "a retry of an applied request succeeds")
-	assert.Equal(t, trust.Sequence(4), last, "a retry returns the sequence the original returned")
-	assert.Equal(t, after, snapshot(t, s), "a retry is applied once")
+	mustOK(t, err, "a retry of an applied request succeeds")
+	wantEqual(t, last, 4, "a retry returns the sequence the original returned")
+	wantUnchanged(t, s, after, "a retry is applied once")
 
 	// Others appended since; the retry still succeeds and still changes nothing.
 	mustAppend(t, s, st.Rel, 4, st.Event(5))
 	after = snapshot(t, s)
 	last, err = s.Append(ctx, st.Rel, 1, batch...)
-	require.NoError(t, err)
-	assert.Equal(t, trust.Sequence(4), last)
+	mustOK(t, err, "a retry after later appends")
+	wantEqual(t, last, 4, "a retry after later appends returns the original's sequence")
 	last, err = s.Append(ctx, st.Rel, 0, st.Event(1))
-	require.NoError(t, err)
-	assert.Equal(t, trust.Sequence(1), last)
-	assert.Equal(t, after, snapshot(t, s))
-	assert.Len(t, load(t, s, st.Rel, 0), 5)
+	mustOK(t, err, "a retry of the first event")
+	wantEqual(t, last, 1, "a retry of the first event returns its sequence")
+	wantUnchanged(t, s, after, "retries after later appends change nothing")
+	wantEqual(t, len(load(t, s, st.Rel, 0)), 5, "events stored")
 }
 
 func testConflictingDuplicates(t *testing.T, s store.Store) {
@@ -263,14 +377,15 @@ func testConflictingDuplicates(t *testing.T, s store.Store) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, s)
-			_, err := s.Append(ctx, st.Rel, tc.expected, tc.events...)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, trust.ErrConflict)
-			var ce *store.ConflictError
-			require.ErrorAs(t, err, &ce)
-			assert.Equal(t, tc.id, ce.EventID)
-			assert.Equal(t, trust.Sequence(4), ce.Actual)
-			assert.Equal(t, before, snapshot(t, s), "a conflict changes nothing")
+			last, err := s.Append(ctx, st.Rel, tc.expected, tc.events...)
+			if err == nil {
+				t.Fatalf("Append succeeded (last %d); want a conflict", last)
+			}
+			wantIs(t, err, trust.ErrConflict, "Append")
+			ce := mustAs[*store.ConflictError](t, err, "Append")
+			wantEqual(t, ce.EventID, tc.id, "ConflictError.EventID")
+			wantEqual(t, ce.Actual, 4, "ConflictError.Actual")
+			wantUnchanged(t, s, before, "a conflict changes nothing")
 		})
 	}
 }
@@ -289,7 +404,7 @@ func testBadInput(t *testing.T, s store.Store) {
 	dupIDs[1].ID = dupIDs[0].ID
 	undecodable, err := trust.NewEvent(&trust.RawPayload{Type: trust.TypePauseChanged, JSON: json.RawMessage(`{"paused":"yes"}`)},
 		trust.Header{ID: st.By(9, 3).ID, Relationship: st.Rel, Sequence: 3, Recorded: Base, Actor: trust.PartnerActor(st.Partners[0])})
-	require.NoError(t, err, "a raw payload under a registered type passes the envelope's checks")
+	mustOK(t, err, "a raw payload under a registered type passes the envelope's checks")
 
 	tests := []struct {
 		name     string
@@ -315,25 +430,26 @@ func testBadInput(t *testing.T, s store.Store) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, s)
 			last, err := s.Append(ctx, tc.rel, tc.expected, tc.events...)
-			require.Error(t, err)
-			assert.Zero(t, last)
-			assert.ErrorIs(t, err, trust.ErrInvalid)
-			var ve *trust.ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field, "error: %v", err)
-			assert.Equal(t, before, snapshot(t, s), "bad input changes nothing")
+			if err == nil {
+				t.Fatalf("Append succeeded (last %d); want a validation error", last)
+			}
+			wantEqual(t, last, 0, "the sequence a failed Append returns")
+			wantIs(t, err, trust.ErrInvalid, "Append")
+			ve := mustAs[*trust.ValidationError](t, err, "Append")
+			wantEqual(t, ve.Field, tc.field, "the field the error names (error: %v)", err)
+			wantUnchanged(t, s, before, "bad input changes nothing")
 		})
 	}
 
 	t.Run("reads need a relationship", func(t *testing.T) {
 		_, err := s.Load(ctx, trust.RelationshipID{}, 0)
-		assert.ErrorIs(t, err, trust.ErrInvalid)
+		wantIs(t, err, trust.ErrInvalid, "Load without a relationship")
 		_, err = s.Last(ctx, trust.RelationshipID{})
-		assert.ErrorIs(t, err, trust.ErrInvalid)
+		wantIs(t, err, trust.ErrInvalid, "Last without a relationship")
 	})
 
 	t.Run("the stream still takes the next event", func(t *testing.T) {
-		assert.Equal(t, trust.Sequence(3), mustAppend(t, s, st.Rel, 2, st.Event(3)))
+		wantEqual(t, mustAppend(t, s, st.Rel, 2, st.Event(3)), 3, "appending after the refused appends")
 	})
 }
 
@@ -404,19 +520,21 @@ func testConcurrentAppenders(t *testing.T, s store.Store) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		assert.NoError(t, err)
+		t.Errorf("concurrent call failed: %v", err)
 	}
 
 	for w := range writers {
 		st := NewStream(100 + uint64(w))
-		assert.Equal(t, encoded(t, st.Events(1, perWriter)...), encoded(t, load(t, s, st.Rel, 0)...))
+		wantSame(t, load(t, s, st.Rel, 0), st.Events(1, perWriter), "writer %d's stream", w)
 	}
 	events := load(t, s, shared.Rel, 0)
-	require.Len(t, events, 1+writers*(perWriter/5), "every successful append is stored once")
+	mustLen(t, events, 1+writers*(perWriter/5), "every successful append is stored once")
 	for _, e := range events[1:] {
 		w, ok := won[e.Sequence]
-		require.True(t, ok, "sequence %d was stored but never acknowledged", e.Sequence)
-		assert.Equal(t, shared.By(w, e.Sequence).ID, e.ID, "sequence %d holds the winner's event", e.Sequence)
+		if !ok {
+			t.Fatalf("sequence %d was stored but never acknowledged", e.Sequence)
+		}
+		wantEqual(t, e.ID, shared.By(w, e.Sequence).ID, "sequence %d holds the winner's event", e.Sequence)
 	}
 	t.Logf("%d conflicts among %d racing writers", conflicts, writers)
 }
@@ -429,19 +547,19 @@ func testContextCancellation(t *testing.T, s store.Store) {
 	cancel()
 
 	_, err := s.Append(ctx, st.Rel, 3, st.Event(4))
-	assert.ErrorIs(t, err, context.Canceled)
+	wantIs(t, err, context.Canceled, "Append to a stream")
 	_, err = s.Append(ctx, NewStream(10).Rel, 0, NewStream(10).Event(1))
-	assert.ErrorIs(t, err, context.Canceled)
+	wantIs(t, err, context.Canceled, "Append to a new stream")
 	_, err = s.Load(ctx, st.Rel, 0)
-	assert.ErrorIs(t, err, context.Canceled)
+	wantIs(t, err, context.Canceled, "Load")
 	_, err = s.Last(ctx, st.Rel)
-	assert.ErrorIs(t, err, context.Canceled)
+	wantIs(t, err, context.Canceled, "Last")
 	_, err = s.Relationships(ctx)
-	assert.ErrorIs(t, err, context.Canceled)
+	wantIs(t, err, context.Canceled, "Relationships")
 	for _, err := range store.Scan(ctx, s, st.Rel, 0) {
-		assert.ErrorIs(t, err, context.Canceled)
+		wantIs(t, err, context.Canceled, "Scan")
 	}
-	assert.Equal(t, before, snapshot(t, s), "cancelled calls change nothing")
+	wantUnchanged(t, s, before, "cancelled calls change nothing")
 
 	t.Run("cancelled while streaming", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -457,29 +575,32 @@ func testContextCancellation(t *testing.T, s store.Store) {
 			cancel()
 		}
 		if _, ok := s.(store.Scanner); ok {
-			assert.ErrorIs(t, last, context.Canceled, "a streaming store notices cancellation between events")
-			assert.Len(t, got, 1)
+			wantIs(t, last, context.Canceled, "a streaming store notices cancellation between events")
+			wantEqual(t, len(got), 1, "events yielded before the cancellation was noticed")
 		}
 	})
 }
 
 func testLargeBatch(t *testing.T, s store.Store) {
-	const n = 2000
+	n := 2000
+	if testing.Short() {
+		n = 300
+	}
 	st := NewStream(11)
 	events := st.Events(1, n)
-	assert.Equal(t, trust.Sequence(n), mustAppend(t, s, st.Rel, 0, events...))
+	wantEqual(t, mustAppend(t, s, st.Rel, 0, events...), trust.Sequence(n), "appending %d events at once", n)
 	got := load(t, s, st.Rel, 0)
-	require.Len(t, got, n)
-	assert.Equal(t, encoded(t, events...), encoded(t, got...))
-	assert.Equal(t, encoded(t, events[n-10:]...), encoded(t, load(t, s, st.Rel, n-9)...))
+	mustLen(t, got, n, "loading the batch")
+	wantSame(t, got, events, "the loaded batch")
+	wantSame(t, load(t, s, st.Rel, trust.Sequence(n-9)), events[n-10:], "the batch's last ten events")
 
 	// A second large batch after the first, ending with big events, the
 	// last just under the size limit.
-	more := append(st.Events(n+1, n-2), st.Sized(2*n-1, 256<<10), st.Sized(2*n, store.MaxEventSize))
-	assert.Equal(t, trust.Sequence(2*n), mustAppend(t, s, st.Rel, n, more...))
-	got = load(t, s, st.Rel, n+1)
-	require.Len(t, got, n)
-	assert.Equal(t, encoded(t, more...), encoded(t, got...))
+	more := append(st.Events(trust.Sequence(n+1), n-2), st.Sized(trust.Sequence(2*n-1), 256<<10), st.Sized(trust.Sequence(2*n), store.MaxEventSize))
+	wantEqual(t, mustAppend(t, s, st.Rel, trust.Sequence(n), more...), trust.Sequence(2*n), "appending a second batch")
+	got = load(t, s, st.Rel, trust.Sequence(n+1))
+	mustLen(t, got, n, "loading the second batch")
+	wantSame(t, got, more, "the loaded second batch")
 }
 
 func testIsolation(t *testing.T, s store.Store) {
@@ -488,14 +609,16 @@ func testIsolation(t *testing.T, s store.Store) {
 	c := &trust.Commitment{Partner: st.Partners[0], Answer: trust.CommitYes}
 	second, err := trust.NewEvent(c, trust.Header{ID: st.By(7, 2).ID, Relationship: st.Rel, Sequence: 2,
 		Recorded: Base, Actor: trust.PartnerActor(st.Partners[0])})
-	require.NoError(t, err)
+	mustOK(t, err, "building a commitment event")
 	mustAppend(t, s, st.Rel, 0, first, second)
 	want := encoded(t, first, second)
 
 	// The caller changes what it appended.
 	c.Answer = trust.CommitNo
 	first.Data.(trust.JourneyStarted).Profile.Phases[0].Key = "changed"
-	assert.Equal(t, want, encoded(t, load(t, s, st.Rel, 0)...), "appended events are copied")
+	if d := diff(encoded(t, load(t, s, st.Rel, 0)...), want); d != "" {
+		t.Errorf("appended events are copied, but changing them changed the store: %s", d)
+	}
 
 	// The caller changes what it loaded.
 	got := load(t, s, st.Rel, 0)
@@ -503,7 +626,9 @@ func testIsolation(t *testing.T, s store.Store) {
 	got[0].Data.(*trust.JourneyStarted).Profile.Phases[0].Key = "changed"
 	got[1].Data.(*trust.Commitment).Answer = trust.CommitNo
 	got[1].Subject = "changed"
-	assert.Equal(t, want, encoded(t, load(t, s, st.Rel, 0)...), "loaded events are the caller's own")
+	if d := diff(encoded(t, load(t, s, st.Rel, 0)...), want); d != "" {
+		t.Errorf("loaded events are the caller's own, but changing them changed the store: %s", d)
+	}
 }
 
 func testRawPayload(t *testing.T, s store.Store) {
@@ -511,15 +636,17 @@ func testRawPayload(t *testing.T, s store.Store) {
 	raw := st.Raw(2)
 	mustAppend(t, s, st.Rel, 0, st.Event(1), raw)
 	got := load(t, s, st.Rel, 2)
-	require.Len(t, got, 1)
+	mustLen(t, got, 1, "loading the raw event")
 	p, ok := got[0].Data.(*trust.RawPayload)
-	require.True(t, ok, "an unregistered type loads as a RawPayload, not %T", got[0].Data)
-	assert.Equal(t, "storetest.note_written", p.Type)
-	assert.Equal(t, string(raw.Data.(*trust.RawPayload).JSON), string(p.JSON), "app payloads keep their exact bytes")
+	if !ok {
+		t.Fatalf("an unregistered type loads as a *trust.RawPayload, not %T", got[0].Data)
+	}
+	wantEqual(t, p.Type, "storetest.note_written", "the raw payload's type")
+	wantEqual(t, string(p.JSON), string(raw.Data.(*trust.RawPayload).JSON), "app payloads keep their exact bytes")
 
 	last, err := s.Append(context.Background(), st.Rel, 1, st.Raw(2))
-	require.NoError(t, err, "a retried raw event is recognised as the same")
-	assert.Equal(t, trust.Sequence(2), last)
+	mustOK(t, err, "a retried raw event is recognised as the same")
+	wantEqual(t, last, 2, "the sequence a retried raw event returns")
 }
 
 func testScan(t *testing.T, s store.Store) {
@@ -529,23 +656,23 @@ func testScan(t *testing.T, s store.Store) {
 
 	var got []trust.Event
 	for e, err := range store.Scan(ctx, s, st.Rel, 11) {
-		require.NoError(t, err)
+		mustOK(t, err, "Scan from 11")
 		got = append(got, e)
 	}
-	assert.Equal(t, encoded(t, load(t, s, st.Rel, 11)...), encoded(t, got...))
+	wantSame(t, got, load(t, s, st.Rel, 11), "Scan gives what Load gives")
 
 	n := 0
 	for _, err := range store.Scan(ctx, s, st.Rel, 0) {
-		require.NoError(t, err)
+		mustOK(t, err, "Scan from 0")
 		n++
 		if n == 5 {
 			break
 		}
 	}
-	assert.Equal(t, 5, n, "stopping early is allowed")
+	wantEqual(t, n, 5, "stopping early is allowed")
 
 	for _, err := range store.Scan(ctx, s, trust.RelationshipID{}, 0) {
-		assert.ErrorIs(t, err, trust.ErrInvalid)
+		wantIs(t, err, trust.ErrInvalid, "Scan without a relationship")
 	}
 	for range store.Scan(ctx, s, NewStream(15).Rel, 0) {
 		t.Error("an empty stream yields nothing")
@@ -556,18 +683,20 @@ func testClose(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	st := NewStream(16)
 	mustAppend(t, s, st.Rel, 0, st.Event(1))
-	require.NoError(t, s.Close())
-	assert.NoError(t, s.Close(), "a second Close is harmless")
+	mustOK(t, s.Close(), "Close")
+	if err := s.Close(); err != nil {
+		t.Errorf("a second Close is harmless, but it returned %v", err)
+	}
 
 	_, err := s.Append(ctx, st.Rel, 1, st.Event(2))
-	assert.ErrorIs(t, err, store.ErrClosed)
+	wantIs(t, err, store.ErrClosed, "Append after Close")
 	_, err = s.Load(ctx, st.Rel, 0)
-	assert.ErrorIs(t, err, store.ErrClosed)
+	wantIs(t, err, store.ErrClosed, "Load after Close")
 	_, err = s.Last(ctx, st.Rel)
-	assert.ErrorIs(t, err, store.ErrClosed)
+	wantIs(t, err, store.ErrClosed, "Last after Close")
 	_, err = s.Relationships(ctx)
-	assert.ErrorIs(t, err, store.ErrClosed)
+	wantIs(t, err, store.ErrClosed, "Relationships after Close")
 	for _, err := range store.Scan(ctx, s, st.Rel, 0) {
-		assert.ErrorIs(t, err, store.ErrClosed)
+		wantIs(t, err, store.ErrClosed, "Scan after Close")
 	}
 }
