@@ -202,11 +202,6 @@ func newTermState() *termState {
 	return &termState{skips: map[int64]bool{}, moves: map[int64]int64{}, movedFrom: map[int64]int64{}, occ: map[int64]*occState{}}
 }
 
-type schedKey struct {
-	version int
-	term    TermID
-}
-
 type record struct {
 	id          ID
 	versions    []Agreement
@@ -221,7 +216,6 @@ type record struct {
 	retiredAt   time.Time
 	proposedBy  trust.PartnerID
 	proposedAt  time.Time
-	sched       map[schedKey]*schedule // cache, rebuilt after Clone
 }
 
 // NewBook returns an empty Book for the relationship. A relationship whose
@@ -279,7 +273,6 @@ func (b *Book) Clone() *Book {
 			}
 			nr.terms[tid] = nt
 		}
-		nr.sched = map[schedKey]*schedule{}
 		c.recs[id] = &nr
 	}
 	return c
@@ -423,17 +416,12 @@ func (r *record) hasTerm(tid TermID) (Term, bool) {
 	return Term{}, false
 }
 
-// schedule returns the (cached) schedule of a term of a version.
-func (b *Book) schedule(r *record, version int, t Term) *schedule {
-	k := schedKey{version, t.ID}
-	if s, ok := r.sched[k]; ok {
-		return s
-	}
+// schedule returns the schedule of a term.
+func (b *Book) schedule(t Term) *schedule {
 	s, err := newSchedule(t.Timing, b.Location())
 	if err != nil {
-		s = &schedule{kind: Standing} // unreachable: versions are validated before they are stored
+		return &schedule{kind: Standing} // unreachable: versions are validated before they are stored
 	}
-	r.sched[k] = s
 	return s
 }
 
@@ -688,7 +676,7 @@ func (b *Book) decideProposed(e trust.Event, d *Proposed) (func(), error) {
 		id := d.Agreement.ID
 		b.order = append(b.order, id)
 		b.recs[id] = &record{id: id, versions: []Agreement{d.Agreement}, status: StatusProposed, pending: 1,
-			terms: map[TermID]*termState{}, proposedBy: d.ProposedBy, proposedAt: e.Time, sched: map[schedKey]*schedule{}}
+			terms: map[TermID]*termState{}, proposedBy: d.ProposedBy, proposedAt: e.Time}
 	}, nil
 }
 

@@ -367,7 +367,7 @@ func (b *Book) termCompliance(r *record, tid TermID, from, to time.Time) (TermCo
 			add(ReasonUnreported)
 		}
 		if term.Timing.Kind == Recurring {
-			sched := b.schedule(r, versions[len(versions)-1], term)
+			sched := b.schedule(term)
 			tc.Strength = strength(sched, spans, all, ts, from, to, loc)
 		}
 	}
@@ -455,7 +455,7 @@ func strength(s *schedule, spans []span, occs []Occurrence, ts *termState, from,
 	if need <= 0 {
 		need = 1
 	}
-	m := s.multiplier()
+	m := math.Pow(0.5, math.Sqrt(f)/13)    // the daily decay: a half-life of 13/sqrt(f) days
 	startDay := civilDay(from, loc) - day0 // the score at the start of this day is Start
 	score, rolling := 0.0, 0.0
 	out := &Strength{FrequencyPerDay: round4(f), HalfLifeDays: round4(13 / math.Sqrt(f))}
