@@ -130,11 +130,15 @@ func (r Record) Diff(a, b int) ([]Change, error) {
 }
 
 // Book is every agreement of one relationship's journey, folded from its
-// events: a fold like [trust.Journey], and applied beside it. Build one with
-// [NewBook], then [Book.Apply] each event of the stream in order; events of
-// other packages are ignored. Apply checks an event completely before
-// changing anything and refuses it with a typed error (a
-// *trust.ValidationError or a *trust.TransitionError) and no change at all.
+// events. It is a fold like [trust.Journey] and the exercise package's
+// Assignments, with the same verbs: build one with [NewBook] (or
+// [ReplayBook] a stream), then [Book.Apply] each event of the stream in
+// order; events of other packages are ignored. [Book.Check] asks whether an
+// event may be applied without applying it, [Book.Prepare] returns the
+// commit that applies it (to keep several folds in step), and [Book.Clone]
+// makes an independent copy. An event the Book refuses gets a typed error
+// (a *trust.ValidationError or a *trust.TransitionError) and changes
+// nothing.
 //
 // The Book decides everything about agreements so an engine never
 // reimplements a rule: which version awaits activation ([Book.Activation]),
@@ -146,12 +150,13 @@ func (r Record) Diff(a, b int) ([]Change, error) {
 // work (proposals, signatures, reviews) while [trust.Journey.JointWorkPaused],
 // but should never hold back a revocation or a retirement.
 //
-// A Book is not safe for concurrent use; [Book.Clone] makes an independent copy.
+// A Book is not safe for concurrent use.
 type Book struct {
-	rel   trust.Relationship
-	loc   *time.Location
-	order []ID
-	recs  map[ID]*record
+	rel     trust.Relationship
+	loc     *time.Location
+	order   []ID
+	recs    map[ID]*record
+	applied int // events applied, so a stale commit is caught
 }
 
 type period struct {
@@ -228,7 +233,8 @@ func NewBook(rel trust.Relationship) *Book {
 	return &Book{rel: rel, loc: loc, recs: map[ID]*record{}}
 }
 
-// ReplayBook folds a stream into a new Book, ignoring non-agreement events.
+// ReplayBook folds a stream into a new Book with [Book.Apply], ignoring
+// non-agreement events, and returns the first error.
 func ReplayBook(rel trust.Relationship, events []trust.Event) (*Book, error) {
 	b := NewBook(rel)
 	for _, e := range events {
@@ -250,9 +256,10 @@ func (b *Book) Location() *time.Location {
 	return b.loc
 }
 
-// Clone returns an independent copy of the Book.
+// Clone returns an independent copy of the Book: applying events to one
+// leaves the other as it was.
 func (b *Book) Clone() *Book {
-	c := &Book{rel: b.rel, loc: b.loc, order: slices.Clone(b.order), recs: make(map[ID]*record, len(b.recs))}
+	c := &Book{rel: b.rel, loc: b.loc, order: slices.Clone(b.order), recs: make(map[ID]*record, len(b.recs)), applied: b.applied}
 	for id, r := range b.recs {
 		nr := *r
 		nr.versions = slices.Clone(r.versions)
@@ -507,20 +514,35 @@ func (b *Book) Check(e trust.Event) error {
 // state allows it. On any error the Book is unchanged.
 func (b *Book) Apply(e trust.Event) error {
 	mutate, err := b.prepare(e)
-	if err == nil {
-		mutate()
+	if err != nil {
+		return err
 	}
-	return err
+	b.applied++
+	mutate()
+	return nil
 }
 
 // Prepare checks e exactly as Apply does and, if the Book accepts it,
-// returns the function that folds it in, without changing the Book. It lets
+// returns the commit that folds it in, without changing the Book. It lets
 // a caller keep several folds in step with one check each: prepare e against
-// every fold, then commit to all of them only when all accept it. The
-// returned function must run at most once, before anything else changes the
-// Book.
+// every fold ([trust.Journey.Prepare] and the exercise package's
+// Assignments.Prepare have the same contract), then commit to all of them
+// only when all accept it. commit must run once, before anything else
+// changes the Book; committing an event the Book has moved past panics.
 func (b *Book) Prepare(e trust.Event) (commit func(), err error) {
-	return b.prepare(e)
+	mutate, err := b.prepare(e)
+	if err != nil {
+		return nil, err
+	}
+	at := b.applied
+	return func() {
+		if b.applied != at {
+			// Folding it now could corrupt the Book: a bug in the caller.
+			panic(fmt.Sprintf("agreement: a prepared %s event committed after the Book moved on", e.Type))
+		}
+		b.applied++
+		mutate()
+	}, nil
 }
 
 // ignore is the change of an event the Book has no part in.

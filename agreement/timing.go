@@ -42,7 +42,8 @@ const (
 // time across daylight-saving changes. Local times are read as RFC 5545
 // reads them: a time that exists twice (when clocks go back) is its first
 // occurrence, and a time that does not exist (when clocks go forward) is read
-// with the UTC offset before the gap, so 02:30 becomes 03:30.
+// with the UTC offset before the gap, so 02:30 becomes 03:30. Build one
+// with [RecurringTiming], [OnceTiming] or [StandingTiming].
 type Timing struct {
 	// Kind is recurring, once or standing.
 	Kind TimingKind `json:"kind"`
