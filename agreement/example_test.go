@@ -150,3 +150,16 @@ func ExampleDiff() {
 	// "Friday date night": timing.local_time changed from "19:00" to "19:30"
 	// "Friday date night": timing.duration_minutes changed from "180" to "150"
 }
+
+func ExampleRecurringTiming() {
+	t := agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-01", At: "19:00",
+		Duration: time.Hour, Grace: 24 * time.Hour})
+	fmt.Println(t.DurationMinutes, t.GraceMinutes, t.Validate())
+
+	t = agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-01", At: "19:00",
+		Duration: 90 * time.Second})
+	fmt.Println(t.Validate())
+	// Output:
+	// 60 1440 <nil>
+	// agreement: duration_minutes: 1m30s is not a whole number of minutes
+}
