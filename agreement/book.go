@@ -130,11 +130,15 @@ func (r Record) Diff(a, b int) ([]Change, error) {
 }
 
 // Book is every agreement of one relationship's journey, folded from its
-// events: a fold like [trust.Journey], and applied beside it. Build one with
-// [NewBook], then [Book.Apply] each event of the stream in order; events of
-// other packages are ignored. Apply checks an event completely before
-// changing anything and refuses it with a typed error (a
-// *trust.ValidationError or a *trust.TransitionError) and no change at all.
+// events. It is a fold like [trust.Journey] and the exercise package's
+// Assignments, with the same verbs: build one with [NewBook] (or
+// [ReplayBook] a stream), then [Book.Apply] each event of the stream in
+// order; events of other packages are ignored. [Book.Check] asks whether an
+// event may be applied without applying it, [Book.Prepare] returns the
+// commit that applies it (to keep several folds in step), and [Book.Clone]
+// makes an independent copy. An event the Book refuses gets a typed error
+// (a *trust.ValidationError or a *trust.TransitionError) and changes
+// nothing.
 //
 // The Book decides everything about agreements so an engine never
 // reimplements a rule: which version awaits activation ([Book.Activation]),
@@ -146,12 +150,13 @@ func (r Record) Diff(a, b int) ([]Change, error) {
 // work (proposals, signatures, reviews) while [trust.Journey.JointWorkPaused],
 // but should never hold back a revocation or a retirement.
 //
-// A Book is not safe for concurrent use; [Book.Clone] makes an independent copy.
+// A Book is not safe for concurrent use.
 type Book struct {
-	rel   trust.Relationship
-	loc   *time.Location
-	order []ID
-	recs  map[ID]*record
+	rel     trust.Relationship
+	loc     *time.Location
+	order   []ID
+	recs    map[ID]*record
+	applied int // events applied, so a stale commit is caught
 }
 
 type period struct {
@@ -202,11 +207,6 @@ func newTermState() *termState {
 	return &termState{skips: map[int64]bool{}, moves: map[int64]int64{}, movedFrom: map[int64]int64{}, occ: map[int64]*occState{}}
 }
 
-type schedKey struct {
-	version int
-	term    TermID
-}
-
 type record struct {
 	id          ID
 	versions    []Agreement
@@ -221,7 +221,6 @@ type record struct {
 	retiredAt   time.Time
 	proposedBy  trust.PartnerID
 	proposedAt  time.Time
-	sched       map[schedKey]*schedule // cache, rebuilt after Clone
 }
 
 // NewBook returns an empty Book for the relationship. A relationship whose
@@ -234,7 +233,8 @@ func NewBook(rel trust.Relationship) *Book {
 	return &Book{rel: rel, loc: loc, recs: map[ID]*record{}}
 }
 
-// ReplayBook folds a stream into a new Book, ignoring non-agreement events.
+// ReplayBook folds a stream into a new Book with [Book.Apply], ignoring
+// non-agreement events, and returns the first error.
 func ReplayBook(rel trust.Relationship, events []trust.Event) (*Book, error) {
 	b := NewBook(rel)
 	for _, e := range events {
@@ -256,9 +256,10 @@ func (b *Book) Location() *time.Location {
 	return b.loc
 }
 
-// Clone returns an independent copy of the Book.
+// Clone returns an independent copy of the Book: applying events to one
+// leaves the other as it was.
 func (b *Book) Clone() *Book {
-	c := &Book{rel: b.rel, loc: b.loc, order: slices.Clone(b.order), recs: make(map[ID]*record, len(b.recs))}
+	c := &Book{rel: b.rel, loc: b.loc, order: slices.Clone(b.order), recs: make(map[ID]*record, len(b.recs)), applied: b.applied}
 	for id, r := range b.recs {
 		nr := *r
 		nr.versions = slices.Clone(r.versions)
@@ -279,7 +280,6 @@ func (b *Book) Clone() *Book {
 			}
 			nr.terms[tid] = nt
 		}
-		nr.sched = map[schedKey]*schedule{}
 		c.recs[id] = &nr
 	}
 	return c
@@ -423,17 +423,12 @@ func (r *record) hasTerm(tid TermID) (Term, bool) {
 	return Term{}, false
 }
 
-// schedule returns the (cached) schedule of a term of a version.
-func (b *Book) schedule(r *record, version int, t Term) *schedule {
-	k := schedKey{version, t.ID}
-	if s, ok := r.sched[k]; ok {
-		return s
-	}
+// schedule returns the schedule of a term.
+func (b *Book) schedule(t Term) *schedule {
 	s, err := newSchedule(t.Timing, b.Location())
 	if err != nil {
-		s = &schedule{kind: Standing} // unreachable: versions are validated before they are stored
+		return &schedule{kind: Standing} // unreachable: versions are validated before they are stored
 	}
-	r.sched[k] = s
 	return s
 }
 
@@ -519,20 +514,35 @@ func (b *Book) Check(e trust.Event) error {
 // state allows it. On any error the Book is unchanged.
 func (b *Book) Apply(e trust.Event) error {
 	mutate, err := b.prepare(e)
-	if err == nil {
-		mutate()
+	if err != nil {
+		return err
 	}
-	return err
+	b.applied++
+	mutate()
+	return nil
 }
 
 // Prepare checks e exactly as Apply does and, if the Book accepts it,
-// returns the function that folds it in, without changing the Book. It lets
+// returns the commit that folds it in, without changing the Book. It lets
 // a caller keep several folds in step with one check each: prepare e against
-// every fold, then commit to all of them only when all accept it. The
-// returned function must run at most once, before anything else changes the
-// Book.
+// every fold ([trust.Journey.Prepare] and the exercise package's
+// Assignments.Prepare have the same contract), then commit to all of them
+// only when all accept it. commit must run once, before anything else
+// changes the Book; committing an event the Book has moved past panics.
 func (b *Book) Prepare(e trust.Event) (commit func(), err error) {
-	return b.prepare(e)
+	mutate, err := b.prepare(e)
+	if err != nil {
+		return nil, err
+	}
+	at := b.applied
+	return func() {
+		if b.applied != at {
+			// Folding it now could corrupt the Book: a bug in the caller.
+			panic(fmt.Sprintf("agreement: a prepared %s event committed after the Book moved on", e.Type))
+		}
+		b.applied++
+		mutate()
+	}, nil
 }
 
 // ignore is the change of an event the Book has no part in.
@@ -688,7 +698,7 @@ func (b *Book) decideProposed(e trust.Event, d *Proposed) (func(), error) {
 		id := d.Agreement.ID
 		b.order = append(b.order, id)
 		b.recs[id] = &record{id: id, versions: []Agreement{d.Agreement}, status: StatusProposed, pending: 1,
-			terms: map[TermID]*termState{}, proposedBy: d.ProposedBy, proposedAt: e.Time, sched: map[schedKey]*schedule{}}
+			terms: map[TermID]*termState{}, proposedBy: d.ProposedBy, proposedAt: e.Time}
 	}, nil
 }
 

@@ -440,3 +440,25 @@ func TestPrepareChangesNothingUntilCommitted(t *testing.T) {
 	commit()
 	assert.Equal(t, before, snapshot(t, f.book))
 }
+
+func TestCommittingAStalePreparationPanics(t *testing.T) {
+	f := newFixture(t, "Europe/London")
+	t0 := utc(2025, 3, 1, 10, 0)
+	s := f.draftStandard(t0)
+	f.apply(&agreement.Proposed{Agreement: s.agreement, ProposedBy: f.a}, as(f.a), t0)
+	sig, _ := f.book.SignatureFor(s.agreement.ID, f.a)
+	e := f.event(&sig, as(f.a), t0.Add(time.Hour))
+
+	commit, err := f.book.Prepare(e)
+	require.NoError(t, err)
+	commit()
+	assert.Panics(t, commit, "a commit runs once")
+
+	other, _ := f.book.SignatureFor(s.agreement.ID, f.b)
+	commit, err = f.book.Prepare(f.event(&other, as(f.b), t0.Add(2*time.Hour)))
+	require.NoError(t, err)
+	require.NoError(t, f.book.Apply(f.event(&trust.PauseChange{Paused: true}, as(f.a), t0.Add(3*time.Hour))))
+	before := snapshot(t, f.book)
+	assert.Panics(t, commit, "the Book moved on since it was prepared")
+	assert.Equal(t, before, snapshot(t, f.book), "and changed nothing")
+}

@@ -132,10 +132,10 @@ type TermCompliance struct {
 	Conversation []Reason `json:"conversation,omitempty"`
 }
 
-// AgreementCompliance is how one agreement went in a window. It keeps
+// Summary is how one agreement went in a window. It keeps
 // scheduled activity (Occurrences) and standing outcomes (Breaks) apart and
 // never folds them into one score.
-type AgreementCompliance struct {
+type Summary struct {
 	// Agreement is the agreement.
 	Agreement ID `json:"agreement"`
 	// Title is its title in the latest version in force in the window.
@@ -162,7 +162,7 @@ type Compliance struct {
 	// TimeZone is the relationship's time zone, in which days are counted.
 	TimeZone string `json:"time_zone"`
 	// Agreements lists every agreement in force at some time in the window, in proposal order.
-	Agreements []AgreementCompliance `json:"agreements"`
+	Agreements []Summary `json:"agreements"`
 }
 
 // Term returns the compliance of one term.
@@ -204,7 +204,7 @@ func (b *Book) Compliance(from, to time.Time) (Compliance, error) {
 	if !to.After(from) {
 		return Compliance{}, check.Invalid(pkg, "to", "must be after from")
 	}
-	out := Compliance{From: from.UTC(), To: to.UTC(), TimeZone: b.rel.TimeZone, Agreements: []AgreementCompliance{}}
+	out := Compliance{From: from.UTC(), To: to.UTC(), TimeZone: b.rel.TimeZone, Agreements: []Summary{}}
 	for _, id := range b.order {
 		r := b.recs[id]
 		var latest *period
@@ -216,7 +216,7 @@ func (b *Book) Compliance(from, to time.Time) (Compliance, error) {
 		if latest == nil {
 			continue
 		}
-		ac := AgreementCompliance{Agreement: id, Title: r.versions[latest.version-1].Title, Status: r.status, Terms: []TermCompliance{}}
+		ac := Summary{Agreement: id, Title: r.versions[latest.version-1].Title, Status: r.status, Terms: []TermCompliance{}}
 		for _, tid := range r.termIDs() {
 			tc, ok := b.termCompliance(r, tid, from, to)
 			if !ok {
@@ -367,7 +367,7 @@ func (b *Book) termCompliance(r *record, tid TermID, from, to time.Time) (TermCo
 			add(ReasonUnreported)
 		}
 		if term.Timing.Kind == Recurring {
-			sched := b.schedule(r, versions[len(versions)-1], term)
+			sched := b.schedule(term)
 			tc.Strength = strength(sched, spans, all, ts, from, to, loc)
 		}
 	}
@@ -455,7 +455,7 @@ func strength(s *schedule, spans []span, occs []Occurrence, ts *termState, from,
 	if need <= 0 {
 		need = 1
 	}
-	m := s.multiplier()
+	m := math.Pow(0.5, math.Sqrt(f)/13)    // the daily decay: a half-life of 13/sqrt(f) days
 	startDay := civilDay(from, loc) - day0 // the score at the start of this day is Start
 	score, rolling := 0.0, 0.0
 	out := &Strength{FrequencyPerDay: round4(f), HalfLifeDays: round4(13 / math.Sqrt(f))}

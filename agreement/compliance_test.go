@@ -19,7 +19,7 @@ import (
 func dailyEvidence(t testing.TB, n int, missed map[int]bool) (*fixture, agreement.ID, agreement.TermID) {
 	f := newFixture(t, "Europe/London")
 	id, tid := f.single(agreement.Term{Kind: agreement.DailyConnection, Title: "Six-minute evening talk",
-		Timing: agreement.RecurringTiming("FREQ=DAILY", "2025-01-01", "21:30", 6, 120)}, utc(2025, 1, 1, 8, 0))
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=DAILY", StartsOn: "2025-01-01", At: "21:30", Duration: 6 * time.Minute, Grace: 2 * time.Hour})}, utc(2025, 1, 1, 8, 0))
 	for d, o := range f.book.TermOccurrences(id, tid, utc(2025, 1, 1, 0, 0), utc(2025, 1, 1, 0, 0).AddDate(0, 0, n)) {
 		occ := o.Start
 		if missed[d] {
@@ -71,7 +71,7 @@ func TestWeeklyStrengthUsesTheSmoothedWindow(t *testing.T) {
 	run := func(skip bool) agreement.TermCompliance {
 		f := newFixture(t, "America/New_York")
 		id, tid := f.single(agreement.Term{Kind: agreement.Ritual, Title: "Friday date night",
-			Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", "2025-01-03", "19:00", 120, 120)}, utc(2025, 1, 1, 12, 0))
+			Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR", StartsOn: "2025-01-03", At: "19:00", Duration: 2 * time.Hour, Grace: 2 * time.Hour})}, utc(2025, 1, 1, 12, 0))
 		for _, occ := range f.book.TermOccurrences(id, tid, utc(2025, 1, 1, 0, 0), utc(2025, 4, 1, 0, 0)) {
 			if occ.LocalStart == "2025-02-14T19:00" {
 				if skip {

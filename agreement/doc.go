@@ -10,18 +10,25 @@
 // and [Term]s. A term has a [TermKind] (a [Ritual] such as a date night or a
 // weekly check-in, [DailyConnection], a [Boundary] such as no contact with a
 // third party, [Transparency], [Support] or [Custom]), the partners who
-// commit to it (one or both), and a [Timing]: a recurrence (an RFC 5545
-// RRULE with a local start date and time, e.g. "FREQ=WEEKLY;BYDAY=FR" from
-// "2025-03-07" at "19:00"), a single local date, or standing (in force at
-// all times). Local times are read in the relationship's IANA time zone, so
-// 19:00 stays 19:00 across daylight-saving changes; a term may carry a grace
-// window (grace_minutes) and a review date. [Draft] builds versions with
-// IDs from an injected trust.IDSource.
+// commit to it (one or both), and a [Timing]: a recurrence
+// ([RecurringTiming] of a [Recurrence]: an RFC 5545 RRULE with a local start
+// date and time), a single local date ([OnceTiming] of an [Occasion]), or
+// standing ([StandingTiming]: in force at all times). A scheduled term lasts
+// a Duration and may carry a Grace window, named fields so one cannot pass
+// for the other, kept in whole minutes (duration_minutes, grace_minutes):
+//
+//	agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR",
+//		StartsOn: "2025-03-07", At: "19:00", Duration: 2 * time.Hour, Grace: 2 * time.Hour})
+//
+// Local times are read in the relationship's IANA time zone, so 19:00 stays
+// 19:00 across daylight-saving changes. A term may also carry a review
+// date. [Draft] builds versions with IDs from an injected trust.IDSource.
 //
 // # Lifecycle
 //
 // Every change is a journey event (see the Type… constants), folded by a
-// [Book] beside trust.Journey:
+// [Book] beside trust.Journey, with the same verbs (Check, Apply, Prepare,
+// Clone; [ReplayBook] folds a stream):
 //
 //	draft ─Proposed→ proposed ─Signed×2→ (Activated) active ─ReviewStarted→ under_review
 //	under_review ─Amended→ amended ─Signed×2→ (Activated) active      (a new version)
@@ -69,7 +76,7 @@
 // (held within grace; counts as kept), [TermBroken] for a standing term, and
 // [TermRenegotiated]. When the partners' reports disagree the occurrence is
 // disputed: a reason to talk, not a verdict. [Book.Compliance] returns, per
-// term and per agreement, counts of what was due, kept, missed, disputed,
+// term ([TermCompliance]) and per agreement ([Summary]), counts of what was due, kept, missed, disputed,
 // unreported, pending and skipped; for recurring terms a commitment strength
 // ([Strength]) following the Loop Habit Tracker score, which forgives a gap
 // instead of resetting; break reports for standing terms; and the terms that
@@ -90,6 +97,7 @@
 //	book := agreement.NewBook(rel)
 //	err := book.Check(e)                 // the same checks as Apply, no change
 //	err = book.Apply(e)                  // fold; typed errors; actor rights checked
+//	commit, err := book.Prepare(e)       // check now; commit() with the other folds
 //	act, ok := book.Activation(id)       // after a signature: append act if ok
 //	lapses := book.Lapses(now)           // append each, as trust.SystemActor
 //	due := book.Due(now, 24*time.Hour)   // occurrences to act on

@@ -45,9 +45,9 @@ func signedAgreement() (*stream, agreement.ID, agreement.TermID, agreement.TermI
 		"A regular time to talk and a regular time to enjoy each other.")
 	checkIn, _ := draft.Add(agreement.Term{Kind: agreement.Ritual, Title: "Weekly check-in", CommittedBy: agreement.Both(rel),
 		Detail: "Appreciations first, then one thing each that would make next week better.",
-		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", "2025-03-02", "20:00", 45, 24*60)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2025-03-02", At: "20:00", Duration: 45 * time.Minute, Grace: 24 * time.Hour})})
 	dateNight, _ := draft.Add(agreement.Term{Kind: agreement.Ritual, Title: "Friday date night", CommittedBy: agreement.Both(rel),
-		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", "2025-03-07", "19:00", 180, 120)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR", StartsOn: "2025-03-07", At: "19:00", Duration: 3 * time.Hour, Grace: 2 * time.Hour})})
 	version, _ := draft.Agreement()
 
 	must(s.append(&agreement.Proposed{Agreement: version, ProposedBy: sam}, trust.PartnerActor(sam), now))
@@ -149,4 +149,17 @@ func ExampleDiff() {
 	// Output:
 	// "Friday date night": timing.local_time changed from "19:00" to "19:30"
 	// "Friday date night": timing.duration_minutes changed from "180" to "150"
+}
+
+func ExampleRecurringTiming() {
+	t := agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-01", At: "19:00",
+		Duration: time.Hour, Grace: 24 * time.Hour})
+	fmt.Println(t.DurationMinutes, t.GraceMinutes, t.Validate())
+
+	t = agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-01", At: "19:00",
+		Duration: 90 * time.Second})
+	fmt.Println(t.Validate())
+	// Output:
+	// 60 1440 <nil>
+	// agreement: duration_minutes: 1m30s is not a whole number of minutes
 }

@@ -33,7 +33,7 @@ func FuzzParseRule(f *testing.F) {
 			return
 		}
 		require.Equal(t, s, opt.RRuleString(), "a parsed rule is canonical")
-		err = agreement.RecurringTiming(s, "2025-03-07", "19:00", 60, 30).Validate()
+		err = agreement.RecurringTiming(agreement.Recurrence{Rule: s, StartsOn: "2025-03-07", At: "19:00", Duration: time.Hour, Grace: 30 * time.Minute}).Validate()
 		if err != nil {
 			var ve *trust.ValidationError
 			require.True(t, errors.As(err, &ve), "%q: %v", s, err)

@@ -98,10 +98,10 @@ func (f *fixture) draftStandard(now time.Time) standard {
 	var s standard
 	s.checkIn, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Weekly check-in", CommittedBy: agreement.Both(f.rel),
 		Detail: "Appreciations, what went well, one issue, and what each of us needs this week.",
-		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", "2025-03-02", "20:00", 45, 24*60)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2025-03-02", At: "20:00", Duration: 45 * time.Minute, Grace: 24 * time.Hour})})
 	require.NoError(f.t, err)
 	s.dateNight, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Friday date night", CommittedBy: agreement.Both(f.rel),
-		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", "2025-03-07", "19:00", 180, 120)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR", StartsOn: "2025-03-07", At: "19:00", Duration: 3 * time.Hour, Grace: 2 * time.Hour})})
 	require.NoError(f.t, err)
 	s.boundary, err = d.Add(agreement.Term{Kind: agreement.Boundary, Title: "No contact with the third party", CommittedBy: []trust.PartnerID{f.a},
 		Timing: agreement.StandingTiming()})

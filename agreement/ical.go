@@ -76,7 +76,7 @@ func (b *Book) ICalendar(id ID, now time.Time, kinds ...TermKind) ([]byte, error
 			// RFC 5545 leaves a recurrence set undefined when DTSTART is not
 			// itself an occurrence, and many calendars then show DTSTART as
 			// an extra one: start the event at the rule's first occurrence.
-			if first, ok := b.schedule(r, p.version, t).first(); ok {
+			if first, ok := b.schedule(t).first(); ok {
 				// Keep the agreed wall-clock time: only the date moves, so a
 				// first occurrence inside a daylight-saving gap does not shift the rest.
 				l := first.In(loc)

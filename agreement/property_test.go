@@ -51,9 +51,11 @@ func TestOccurrencesProperties(t *testing.T) {
 		rule := ruleGen().Draw(rt, "rule")
 		start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rapid.IntRange(0, 800).Draw(rt, "startDay"))
 		at := fmt.Sprintf("%02d:%02d", rapid.IntRange(0, 23).Draw(rt, "h"), rapid.SampledFrom([]int{0, 15, 30, 45}).Draw(rt, "m"))
+		duration := time.Duration(rapid.IntRange(1, agreement.MaxDurationMinutes).Draw(rt, "durationM")) * time.Minute
+		grace := time.Duration(rapid.IntRange(0, agreement.MaxGraceMinutes).Draw(rt, "graceM")) * time.Minute
 		f := newFixture(t, tz)
 		_, tid := f.single(agreement.Term{Kind: agreement.Ritual, Title: "Ritual",
-			Timing: agreement.RecurringTiming(rule, start.Format(agreement.DateLayout), at, 30, 60)}, start.Add(-72*time.Hour))
+			Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: rule, StartsOn: start.Format(agreement.DateLayout), At: at, Duration: duration, Grace: grace})}, start.Add(-72*time.Hour))
 		from := start.Add(time.Duration(rapid.IntRange(-100, 500).Draw(rt, "fromH")) * time.Hour * 24)
 		to := from.Add(time.Duration(rapid.IntRange(1, 400*24).Draw(rt, "spanH")) * time.Hour)
 		got := f.book.Occurrences(from, to)
@@ -91,5 +93,13 @@ func TestOccurrencesProperties(t *testing.T) {
 		if len(got) > 0 && len(next) > 0 {
 			require.Equal(rt, got[0].Start, next[0].Start, "Next starts where Occurrences does")
 		}
+		var due []agreement.Occurrence
+		longest := time.Duration(agreement.MaxDurationMinutes+agreement.MaxGraceMinutes) * time.Minute
+		for _, o := range f.book.Occurrences(from.Add(-longest), to) {
+			if o.GraceEnd.After(from) {
+				due = append(due, o)
+			}
+		}
+		require.Equal(rt, due, f.book.Due(from, to.Sub(from)), "Due is every occurrence before from+window whose grace window is open at from")
 	})
 }

@@ -124,7 +124,7 @@ func (b *Book) occurrencesOf(r *record, tid TermID, from, to time.Time) []Occurr
 		if !lo.Before(hi) {
 			continue
 		}
-		b.schedule(r, p.version, t).each(lo, hi, func(s time.Time) bool {
+		b.schedule(t).each(lo, hi, func(s time.Time) bool {
 			if ts != nil {
 				if _, moved := ts.moves[s.Unix()]; moved || ts.skips[s.Unix()] {
 					return true
@@ -209,14 +209,33 @@ func (b *Book) Due(now time.Time, window time.Duration) []Occurrence {
 	if window < 0 {
 		window = 0
 	}
-	lookback := time.Duration(MaxDurationMinutes+MaxGraceMinutes) * time.Minute
 	var out []Occurrence
-	for _, o := range b.Occurrences(now.Add(-lookback), now.Add(window)) {
-		if o.Outcome == "" && o.GraceEnd.After(now) {
-			out = append(out, o)
+	for _, id := range b.order {
+		r := b.recs[id]
+		for _, tid := range r.termIDs() {
+			// Only an occurrence that started within the term's duration and
+			// grace before now can still be open.
+			for _, o := range b.occurrencesOf(r, tid, now.Add(-r.reach(tid)), now.Add(window)) {
+				if o.Outcome == "" && o.GraceEnd.After(now) {
+					out = append(out, o)
+				}
+			}
 		}
 	}
+	slices.SortStableFunc(out, func(a, b Occurrence) int { return a.Start.Compare(b.Start) })
 	return out
+}
+
+// reach returns the longest duration plus grace that term tid has in any
+// version of r: how long after its start an occurrence can still be open.
+func (r *record) reach(tid TermID) time.Duration {
+	var longest int
+	for _, v := range r.versions {
+		if t, ok := v.Term(tid); ok {
+			longest = max(longest, t.Timing.DurationMinutes+t.Timing.GraceMinutes)
+		}
+	}
+	return time.Duration(longest) * time.Minute
 }
 
 // nextHorizons are the look-ahead windows Next widens through.

@@ -1,8 +1,6 @@
 package agreement
 
 import (
-	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -44,7 +42,8 @@ const (
 // time across daylight-saving changes. Local times are read as RFC 5545
 // reads them: a time that exists twice (when clocks go back) is its first
 // occurrence, and a time that does not exist (when clocks go forward) is read
-// with the UTC offset before the gap, so 02:30 becomes 03:30.
+// with the UTC offset before the gap, so 02:30 becomes 03:30. Build one
+// with [RecurringTiming], [OnceTiming] or [StandingTiming].
 type Timing struct {
 	// Kind is recurring, once or standing.
 	Kind TimingKind `json:"kind"`
@@ -65,20 +64,79 @@ type Timing struct {
 	// or reported before it counts as not kept; holding it within that
 	// window, or as much earlier, is "rescheduled within grace".
 	GraceMinutes int `json:"grace_minutes,omitempty"`
+
+	// inexact is set by RecurringTiming and OnceTiming when a duration they
+	// were given is not a whole number of minutes.
+	inexact error
 }
 
-// RecurringTiming returns the timing of a recurring term: rule from the local
-// date startsOn at the local time at, lasting durationMinutes with
-// graceMinutes of grace.
-func RecurringTiming(rule, startsOn, at string, durationMinutes, graceMinutes int) Timing {
-	return Timing{Kind: Recurring, RRule: rule, StartsOn: startsOn, LocalTime: at,
-		DurationMinutes: durationMinutes, GraceMinutes: graceMinutes}
+// Recurrence says when a recurring term happens: the arguments of
+// [RecurringTiming], named so that a duration cannot pass for a grace window.
+type Recurrence struct {
+	// Rule is the RFC 5545 recurrence rule in canonical form, e.g.
+	// "FREQ=WEEKLY;BYDAY=SU" (see [ParseRule] and [NormalizeRule]).
+	Rule string
+	// StartsOn is the local date of the first occurrence, e.g. "2026-03-01".
+	StartsOn string
+	// At is the local time of day each occurrence starts, e.g. "19:00".
+	At string
+	// Duration is how long an occurrence lasts: whole minutes, from one
+	// minute to MaxDurationMinutes.
+	Duration time.Duration
+	// Grace is how long after an occurrence ends it may still be held or
+	// reported: whole minutes, from none to MaxGraceMinutes.
+	Grace time.Duration
 }
 
-// OnceTiming returns the timing of a one-off term on the local date on at the
-// local time at.
-func OnceTiming(on, at string, durationMinutes, graceMinutes int) Timing {
-	return Timing{Kind: Once, StartsOn: on, LocalTime: at, DurationMinutes: durationMinutes, GraceMinutes: graceMinutes}
+// Occasion says when a one-off term happens: the arguments of [OnceTiming].
+type Occasion struct {
+	// On is the local date, e.g. "2026-03-07".
+	On string
+	// At is the local time of day it starts, e.g. "19:00".
+	At string
+	// Duration is how long it lasts: whole minutes, from one minute to
+	// MaxDurationMinutes.
+	Duration time.Duration
+	// Grace is how long after it ends it may still be held or reported:
+	// whole minutes, from none to MaxGraceMinutes.
+	Grace time.Duration
+}
+
+// RecurringTiming returns the timing of a recurring term, e.g.
+//
+//	agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU",
+//		StartsOn: "2026-03-01", At: "19:00", Duration: time.Hour, Grace: 24 * time.Hour})
+//
+// It does not fail: [Timing.Validate] (which [Draft.Add] and every check of
+// an agreement run) reports a bad field, such as a duration that is not a
+// whole number of minutes, with a *trust.ValidationError naming it.
+func RecurringTiming(r Recurrence) Timing {
+	t := Timing{Kind: Recurring, RRule: r.Rule, StartsOn: r.StartsOn, LocalTime: r.At}
+	t.setLengths(r.Duration, r.Grace)
+	return t
+}
+
+// OnceTiming returns the timing of a one-off term, e.g.
+//
+//	agreement.OnceTiming(agreement.Occasion{On: "2026-03-07", At: "19:00", Duration: 2 * time.Hour})
+//
+// Like [RecurringTiming], it leaves its checks to [Timing.Validate].
+func OnceTiming(o Occasion) Timing {
+	t := Timing{Kind: Once, StartsOn: o.On, LocalTime: o.At}
+	t.setLengths(o.Duration, o.Grace)
+	return t
+}
+
+// setLengths sets the duration and grace in minutes, and remembers the first
+// one that is not a whole number of minutes for Validate to report.
+func (t *Timing) setLengths(duration, grace time.Duration) {
+	t.DurationMinutes, t.GraceMinutes = int(duration/time.Minute), int(grace/time.Minute)
+	switch {
+	case duration%time.Minute != 0:
+		t.inexact = check.Invalid(pkg, "duration_minutes", "%s is not a whole number of minutes", duration)
+	case grace%time.Minute != 0:
+		t.inexact = check.Invalid(pkg, "grace_minutes", "%s is not a whole number of minutes", grace)
+	}
 }
 
 // StandingTiming returns the timing of a term that holds at all times.
@@ -86,6 +144,9 @@ func StandingTiming() Timing { return Timing{Kind: Standing} }
 
 // Validate checks the timing on its own (see [ParseRule] for the rule).
 func (t Timing) Validate() error {
+	if t.inexact != nil {
+		return t.inexact
+	}
 	switch t.Kind {
 	case Standing:
 		switch {
@@ -117,10 +178,10 @@ func (t Timing) Validate() error {
 		return check.Invalid(pkg, "local_time", "%q is not a 24-hour time such as \"19:00\"", t.LocalTime)
 	}
 	if t.DurationMinutes < 1 || t.DurationMinutes > MaxDurationMinutes {
-		return check.Invalid(pkg, "duration_minutes", "must be between 1 and %d", MaxDurationMinutes)
+		return check.Invalid(pkg, "duration_minutes", "is %d minutes; it must be between 1 and %d (one day)", t.DurationMinutes, MaxDurationMinutes)
 	}
 	if t.GraceMinutes < 0 || t.GraceMinutes > MaxGraceMinutes {
-		return check.Invalid(pkg, "grace_minutes", "must be between 0 and %d", MaxGraceMinutes)
+		return check.Invalid(pkg, "grace_minutes", "is %d minutes; it must be between 0 and %d (seven days)", t.GraceMinutes, MaxGraceMinutes)
 	}
 	if t.Kind == Recurring {
 		opt, err := ParseRule(t.RRule)
@@ -317,32 +378,16 @@ func feasible(opt rrule.ROption, start time.Time) bool {
 // rule runs on floating wall times (UTC values holding local clock
 // readings), so daylight-saving changes cannot disturb it, and each reading
 // is resolved to an instant with resolveWall; UNTIL, an instant, is applied
-// after resolution. A schedule is immutable apart from rrule-go's internal
-// bookkeeping, so each Book keeps its own.
+// after resolution. A schedule is built from a term's timing when it is
+// asked about and is not kept.
 type schedule struct {
 	kind   TimingKind
-	rule   *rrule.RRule // on floating wall times, without UNTIL
-	until  time.Time    // zero when the rule has none
-	wall   time.Time    // DTSTART as a floating wall time
+	opt    rrule.ROption // the rule on floating wall times from DTSTART, without UNTIL
+	until  time.Time     // zero when the rule has none
+	wall   time.Time     // DTSTART as a floating wall time
 	loc    *time.Location
 	window int // Loop Habit Tracker denominator, in days
-
-	freqOpt rrule.ROption // the rule without COUNT or UNTIL, for perDay
-	perDay  float64       // average occurrences per day, computed on first use
-	freqSet bool
-
-	// memo holds the occurrences in [memoFrom, memoTo), in order: a
-	// recurring rule is walked once for a span of weeks and then read, since
-	// the Book asks about nearby instants over and over (every report
-	// checks its occurrence; every plan asks what is due). A schedule
-	// belongs to one Book, which is not safe for concurrent use.
-	memoFrom, memoTo time.Time
-	memo             []time.Time
-	misses           int // queries the memo could not answer
 }
-
-// memoSpan is how far past the asked-for start one walk of the rule reaches.
-const memoSpan = 35 * 24 * time.Hour
 
 // frequencySpan is 28 years in days: a whole number of weeks and of leap
 // cycles (and of months on average), so daily, weekly, monthly and yearly
@@ -353,11 +398,10 @@ const frequencySpan = 10227
 // frequencySpan days from DTSTART, ignoring COUNT and UNTIL: the rhythm the
 // couple agreed, not how long it lasts.
 func (s *schedule) frequency() float64 {
-	if s.kind != Recurring || s.freqSet {
-		return s.perDay
+	if s.kind != Recurring {
+		return 0
 	}
-	s.freqSet = true
-	opt := s.freqOpt
+	opt := s.opt
 	opt.Count, opt.Until = 0, time.Time{}
 	r, err := rrule.NewRRule(opt)
 	if err != nil {
@@ -369,8 +413,7 @@ func (s *schedule) frequency() float64 {
 	for v, ok := next(); ok && v.Before(end); v, ok = next() {
 		n++
 	}
-	s.perDay = float64(n) / frequencySpan
-	return s.perDay
+	return float64(n) / frequencySpan
 }
 
 // farFuture bounds open-ended iteration.
@@ -388,16 +431,15 @@ func newSchedule(t Timing, loc *time.Location) (*schedule, error) {
 	if t.Kind == Once {
 		return s, nil
 	}
-	opt, err := ParseRule(t.RRule)
+	// The rule was checked with ParseRule before the term was stored.
+	o, err := rrule.StrToROptionInLocation(t.RRule, time.UTC)
 	if err != nil {
-		return nil, err
+		return nil, check.Invalid(pkg, "rrule", "%q is not an RFC 5545 recurrence rule: %v", t.RRule, err)
 	}
+	opt := *o
 	s.until = opt.Until
 	opt.Dtstart, opt.Until = w, time.Time{}
-	if s.rule, err = rrule.NewRRule(opt); err != nil {
-		return nil, check.Invalid(pkg, "rrule", "%v", err)
-	}
-	s.freqOpt = opt
+	s.opt = opt
 	interval := max(opt.Interval, 1)
 	s.window = interval * map[rrule.Frequency]int{rrule.DAILY: 1, rrule.WEEKLY: 7, rrule.MONTHLY: 30, rrule.YEARLY: 365}[opt.Freq]
 	return s, nil
@@ -412,26 +454,8 @@ func (s *schedule) each(from, to time.Time, fn func(time.Time) bool) {
 			fn(t)
 		}
 	case Recurring:
-		if !to.After(from) {
-			return
-		}
-		if from.Before(s.memoFrom) || to.After(s.memoTo) || s.memoTo.IsZero() {
-			if s.misses++; s.misses == 1 {
-				// A one-off question (a Book loaded to answer it) walks
-				// only what it asks about; the memo starts with the next.
-				s.walk(from, to, fn)
-				return
-			}
-			end := maxTime(to, from.Add(memoSpan))
-			s.memo = s.memo[:0]
-			s.walk(from, end, func(t time.Time) bool { s.memo = append(s.memo, t); return true })
-			s.memoFrom, s.memoTo = from, end
-		}
-		i, _ := slices.BinarySearchFunc(s.memo, from, time.Time.Compare)
-		for _, t := range s.memo[i:] {
-			if !t.Before(to) || !fn(t) {
-				return
-			}
+		if to.After(from) {
+			s.walk(from, to, fn)
 		}
 	}
 }
@@ -457,16 +481,28 @@ func (s *schedule) walk(from, to time.Time, fn func(time.Time) bool) {
 }
 
 // iterator returns an iterator over the rule's floating wall times that
-// yields every occurrence at or after the floating time lo. rrule-go always
+// yields every occurrence at or after the floating time lo.
+func (s *schedule) iterator(lo time.Time) rrule.Next {
+	r, err := rrule.NewRRule(s.from(lo))
+	if err != nil {
+		if r, err = rrule.NewRRule(s.opt); err != nil {
+			return func() (time.Time, bool) { return time.Time{}, false }
+		}
+	}
+	return r.Iterator()
+}
+
+// from returns the rule, restarted as close before the floating time lo as
+// it can be without changing its occurrences from lo on. rrule-go always
 // walks from DTSTART, so for a rule without COUNT it restarts the rule at
 // the start of the last whole run of INTERVAL periods before lo (whole days,
 // weeks, months or years from DTSTART, so the rule keeps its phase), with
 // the parts rrule-go would have taken from DTSTART (the weekday, the day of
 // the month, the month) written out.
-func (s *schedule) iterator(lo time.Time) rrule.Next {
-	opt := s.freqOpt
+func (s *schedule) from(lo time.Time) rrule.ROption {
+	opt := s.opt
 	if opt.Count != 0 || !lo.After(s.wall) {
-		return s.rule.Iterator()
+		return s.opt
 	}
 	w := s.wall
 	interval := max(opt.Interval, 1)
@@ -483,13 +519,13 @@ func (s *schedule) iterator(lo time.Time) rrule.Next {
 		}
 		k := int(lo.Sub(w)/(24*time.Hour)) / step
 		if k <= 0 {
-			return s.rule.Iterator()
+			return s.opt
 		}
 		opt.Dtstart = w.AddDate(0, 0, k*step)
 	case rrule.MONTHLY:
 		k := ((lo.Year()-w.Year())*12 + int(lo.Month()) - int(w.Month())) / interval
 		if k <= 0 {
-			return s.rule.Iterator()
+			return s.opt
 		}
 		if noDays {
 			opt.Bymonthday = []int{w.Day()}
@@ -498,7 +534,7 @@ func (s *schedule) iterator(lo time.Time) rrule.Next {
 	case rrule.YEARLY:
 		k := (lo.Year() - w.Year()) / interval
 		if k <= 0 {
-			return s.rule.Iterator()
+			return s.opt
 		}
 		if noDays {
 			if len(opt.Bymonth) == 0 {
@@ -508,13 +544,9 @@ func (s *schedule) iterator(lo time.Time) rrule.Next {
 		}
 		opt.Dtstart = time.Date(w.Year()+k*interval, 1, 1, h, mi, 0, 0, time.UTC)
 	default:
-		return s.rule.Iterator()
+		return s.opt
 	}
-	r, err := rrule.NewRRule(opt)
-	if err != nil {
-		return s.rule.Iterator()
-	}
-	return r.Iterator()
+	return opt
 }
 
 // weekdays maps Go's weekdays to rrule-go's.
@@ -526,8 +558,3 @@ func (s *schedule) first() (time.Time, bool) {
 	s.each(time.Time{}, farFuture, func(t time.Time) bool { out = t; return false })
 	return out, !out.IsZero()
 }
-
-// multiplier is the Loop Habit Tracker daily decay for the schedule's
-// frequency f (occurrences per day): 0.5^(sqrt(f)/13), a half-life of
-// 13/sqrt(f) days.
-func (s *schedule) multiplier() float64 { return math.Pow(0.5, math.Sqrt(s.frequency())/13) }

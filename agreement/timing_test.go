@@ -1,6 +1,7 @@
 package agreement_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -88,7 +89,7 @@ func TestOccurrencesOverFixedInstants(t *testing.T) {
 			start, err := time.Parse(agreement.DateLayout, tc.startsOn)
 			require.NoError(t, err)
 			_, tid := f.single(agreement.Term{Kind: agreement.Ritual, Title: "Ritual",
-				Timing: agreement.RecurringTiming(tc.rule, tc.startsOn, tc.at, 60, 60)}, start.AddDate(0, 0, -3))
+				Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: tc.rule, StartsOn: tc.startsOn, At: tc.at, Duration: time.Hour, Grace: time.Hour})}, start.AddDate(0, 0, -3))
 			occ := f.book.Occurrences(tc.from, tc.to)
 			assert.Equal(t, tc.want, starts(occ), tc.reason)
 			assert.Equal(t, tc.wantLocal, locals(occ), tc.reason)
@@ -137,7 +138,7 @@ func TestTimingRejectsRulesThatNeverOccur(t *testing.T) {
 		{"leap day every fourth odd year", "FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", "2025-01-01", "2025, 2029, … are never leap years"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := agreement.RecurringTiming(tc.rule, tc.startsOn, "19:00", 60, 0).Validate()
+			err := agreement.RecurringTiming(agreement.Recurrence{Rule: tc.rule, StartsOn: tc.startsOn, At: "19:00", Duration: time.Hour}).Validate()
 			var ve *trust.ValidationError
 			require.True(t, errors.As(err, &ve), tc.reason)
 			assert.Equal(t, "rrule", ve.Field)
@@ -145,7 +146,7 @@ func TestTimingRejectsRulesThatNeverOccur(t *testing.T) {
 		})
 	}
 	// The leap day every fourth year from a leap year does occur.
-	require.NoError(t, agreement.RecurringTiming("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", "2024-01-01", "19:00", 60, 0).Validate())
+	require.NoError(t, agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", StartsOn: "2024-01-01", At: "19:00", Duration: time.Hour}).Validate())
 }
 
 func TestUntilBeforeStartIsRefused(t *testing.T) {
@@ -153,7 +154,7 @@ func TestUntilBeforeStartIsRefused(t *testing.T) {
 	d, err := agreement.NewDraft(f.rel, f.ids, utc(2025, 3, 1, 0, 0), "T", "P")
 	require.NoError(t, err)
 	_, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Too late", CommittedBy: agreement.Both(f.rel),
-		Timing: agreement.RecurringTiming("FREQ=DAILY;UNTIL=20250301T000000Z", "2025-03-02", "19:00", 60, 0)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=DAILY;UNTIL=20250301T000000Z", StartsOn: "2025-03-02", At: "19:00", Duration: time.Hour})})
 	var ve *trust.ValidationError
 	require.True(t, errors.As(err, &ve))
 	assert.Equal(t, "timing.rrule", ve.Field)
@@ -170,7 +171,59 @@ func TestNormalizeRule(t *testing.T) {
 func TestTimingRFC5545(t *testing.T) {
 	loc, err := time.LoadLocation("Europe/London")
 	require.NoError(t, err)
-	s, err := agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", "2025-03-07", "19:00", 120, 0).RFC5545(loc)
+	s, err := agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR", StartsOn: "2025-03-07", At: "19:00", Duration: 2 * time.Hour}).RFC5545(loc)
 	require.NoError(t, err)
 	assert.Equal(t, "DTSTART;TZID=Europe/London:20250307T190000\nRRULE:FREQ=WEEKLY;BYDAY=FR", s)
+}
+
+func TestTimingConstructorsKeepDurationAndGraceApart(t *testing.T) {
+	r := agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-01", At: "19:00",
+		Duration: time.Hour, Grace: 24 * time.Hour})
+	require.NoError(t, r.Validate())
+	assert.Equal(t, agreement.Timing{Kind: agreement.Recurring, RRule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-01", LocalTime: "19:00",
+		DurationMinutes: 60, GraceMinutes: 1440}, r)
+	o := agreement.OnceTiming(agreement.Occasion{On: "2026-03-07", At: "19:00", Duration: 2 * time.Hour})
+	require.NoError(t, o.Validate())
+	assert.Equal(t, agreement.Timing{Kind: agreement.Once, StartsOn: "2026-03-07", LocalTime: "19:00", DurationMinutes: 120}, o)
+	j, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"kind":"recurring","rrule":"FREQ=WEEKLY;BYDAY=SU","starts_on":"2026-03-01","local_time":"19:00","duration_minutes":60,"grace_minutes":1440}`, string(j))
+}
+
+func TestTimingConstructorsRejectBadLengthsByField(t *testing.T) {
+	weekly := func(d, g time.Duration) agreement.Timing {
+		return agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-01", At: "19:00", Duration: d, Grace: g})
+	}
+	once := func(d, g time.Duration) agreement.Timing {
+		return agreement.OnceTiming(agreement.Occasion{On: "2026-03-07", At: "19:00", Duration: d, Grace: g})
+	}
+	for _, tc := range []struct {
+		name, field, problem string
+		timing               agreement.Timing
+	}{
+		{"duration in seconds", "duration_minutes", "not a whole number of minutes", weekly(90*time.Second, 0)},
+		{"grace in seconds", "grace_minutes", "not a whole number of minutes", weekly(time.Hour, time.Hour+time.Second)},
+		{"no duration", "duration_minutes", "between 1 and 1440", weekly(0, time.Hour)},
+		{"negative duration", "duration_minutes", "between 1 and 1440", weekly(-time.Hour, time.Hour)},
+		{"negative grace", "grace_minutes", "between 0 and 10080", weekly(time.Hour, -time.Minute)},
+		{"duration over a day", "duration_minutes", "between 1 and 1440", weekly(25*time.Hour, 0)},
+		{"grace over a week", "grace_minutes", "between 0 and 10080", weekly(time.Hour, 8*24*time.Hour)},
+		{"once in seconds", "duration_minutes", "not a whole number of minutes", once(time.Hour+30*time.Second, 0)},
+		{"once grace over a week", "grace_minutes", "between 0 and 10080", once(time.Hour, 8*24*time.Hour)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ve *trust.ValidationError
+			require.ErrorAs(t, tc.timing.Validate(), &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Contains(t, ve.Problem, tc.problem)
+		})
+	}
+	// A draft refuses such a term and names the field in the term.
+	f := newFixture(t, "Europe/London")
+	d, err := agreement.NewDraft(f.rel, f.ids, utc(2026, 2, 1, 0, 0), "T", "P")
+	require.NoError(t, err)
+	_, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Check-in", CommittedBy: agreement.Both(f.rel), Timing: weekly(90*time.Second, 0)})
+	var ve *trust.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "timing.duration_minutes", ve.Field)
 }

@@ -41,10 +41,10 @@ func TestDueCacheMatchesTheBook(t *testing.T) {
 	d, err := agreement.NewDraft(rel, ids, t0, "Rituals", "Time together.")
 	require.NoError(t, err)
 	_, err = d.Add(agreement.Term{Kind: agreement.DailyConnection, Title: "Reunion", Ritual: "daily_reunion", CommittedBy: agreement.Both(rel),
-		Timing: agreement.RecurringTiming("FREQ=DAILY", "2026-03-20", "18:30", 20, 180)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=DAILY", StartsOn: "2026-03-20", At: "18:30", Duration: 20 * time.Minute, Grace: 3 * time.Hour})})
 	require.NoError(t, err)
 	_, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Check-in", Ritual: "weekly_checkin", CommittedBy: agreement.Both(rel),
-		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", "2026-03-20", "19:00", 60, 1440)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: "2026-03-20", At: "19:00", Duration: time.Hour, Grace: 24 * time.Hour})})
 	require.NoError(t, err)
 	ag, err := d.Agreement()
 	require.NoError(t, err)

@@ -118,10 +118,10 @@ func (c *couple) agree() agreement.ID {
 	require.NoError(c.t, err)
 	start := c.clock.Now().In(mustLoc(c.t, c.rel.TimeZone)).Format(time.DateOnly)
 	_, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Weekly check-in", Ritual: "weekly_checkin", CommittedBy: agreement.Both(c.rel),
-		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", start, "19:00", 60, 1440)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: start, At: "19:00", Duration: time.Hour, Grace: 24 * time.Hour})})
 	require.NoError(c.t, err)
 	_, err = d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Friday date night", Ritual: "date_night", CommittedBy: agreement.Both(c.rel),
-		Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", start, "19:30", 120, 720)})
+		Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR", StartsOn: start, At: "19:30", Duration: 2 * time.Hour, Grace: 12 * time.Hour})})
 	require.NoError(c.t, err)
 	a, err := d.Agreement()
 	require.NoError(c.t, err)

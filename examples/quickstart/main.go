@@ -184,9 +184,9 @@ func (s *story) firstWeek() error {
 	sunday := s.clock.Now().Format(time.DateOnly)
 	for _, t := range []agreement.Term{
 		{Kind: agreement.Ritual, Title: "Sunday check-in", Ritual: "weekly_checkin", CommittedBy: agreement.Both(s.rel),
-			Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", sunday, "19:00", 60, 1440)},
+			Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: sunday, At: "19:00", Duration: time.Hour, Grace: 24 * time.Hour})},
 		{Kind: agreement.Ritual, Title: "Friday date night", Ritual: "date_night", CommittedBy: agreement.Both(s.rel),
-			Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", sunday, "19:30", 120, 720)},
+			Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR", StartsOn: sunday, At: "19:30", Duration: 2 * time.Hour, Grace: 12 * time.Hour})},
 	} {
 		if _, err := d.Add(t); err != nil {
 			return err

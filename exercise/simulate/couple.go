@@ -597,12 +597,12 @@ func (s *sim) agreement() error {
 		}
 		startsOn := now.In(s.loc).Format(time.DateOnly)
 		if _, err := d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Weekly check-in", Ritual: "weekly_checkin",
-			CommittedBy: agreement.Both(s.rel), Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=SU", startsOn, "19:00", 60, 1440)}); err != nil {
+			CommittedBy: agreement.Both(s.rel), Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=SU", StartsOn: startsOn, At: "19:00", Duration: time.Hour, Grace: 24 * time.Hour})}); err != nil {
 			return err
 		}
 		if s.r.chance(s.p.Dynamics.DateNightRate) {
 			if _, err := d.Add(agreement.Term{Kind: agreement.Ritual, Title: "Date night", Ritual: "date_night",
-				CommittedBy: agreement.Both(s.rel), Timing: agreement.RecurringTiming("FREQ=WEEKLY;BYDAY=FR", startsOn, "19:30", 120, 720)}); err != nil {
+				CommittedBy: agreement.Both(s.rel), Timing: agreement.RecurringTiming(agreement.Recurrence{Rule: "FREQ=WEEKLY;BYDAY=FR", StartsOn: startsOn, At: "19:30", Duration: 2 * time.Hour, Grace: 12 * time.Hour})}); err != nil {
 				return err
 			}
 		}
