@@ -385,3 +385,23 @@ func parseClock(s string) (hour, minute int, err error) {
 
 // LocalDate returns the local date of t in loc, formatted as [DateLayout].
 func LocalDate(t time.Time, loc *time.Location) string { return t.In(loc).Format(DateLayout) }
+
+// clone returns a copy of a that shares no slice with it: the Book keeps its
+// own versions and hands out copies, so neither the caller's payload nor a
+// value read back can change what the Book holds.
+func (a Agreement) clone() Agreement {
+	a.Terms = slices.Clone(a.Terms)
+	for i := range a.Terms {
+		a.Terms[i].CommittedBy = slices.Clone(a.Terms[i].CommittedBy)
+	}
+	return a
+}
+
+// cloneAgreements deep-copies a list of versions.
+func cloneAgreements(list []Agreement) []Agreement {
+	out := make([]Agreement, len(list))
+	for i, a := range list {
+		out[i] = a.clone()
+	}
+	return out
+}

@@ -322,7 +322,7 @@ func (b *Book) Active(t time.Time) []Agreement {
 			}
 		}
 		v.Terms = terms
-		out = append(out, v)
+		out = append(out, v.clone())
 	}
 	return out
 }
@@ -354,7 +354,10 @@ func (r *record) periodAt(t time.Time) *period {
 func (r *record) export() Record {
 	out := Record{ID: r.id, Status: r.status, InForce: r.inForce, Pending: r.pending,
 		ProposedBy: r.proposedBy, ProposedAt: r.proposedAt,
-		Versions: slices.Clone(r.versions), Withdrawn: slices.Clone(r.withdrawn), Signatures: slices.Clone(r.sigs)}
+		Versions: cloneAgreements(r.versions), Withdrawn: slices.Clone(r.withdrawn), Signatures: slices.Clone(r.sigs)}
+	for i := range out.Signatures {
+		out.Signatures[i].ConsentsTo = slices.Clone(out.Signatures[i].ConsentsTo)
+	}
 	for _, p := range r.periods {
 		ep := Period{Version: p.version, From: p.from}
 		if !p.to.IsZero() {
@@ -697,7 +700,7 @@ func (b *Book) decideProposed(e trust.Event, d *Proposed) (func(), error) {
 	return func() {
 		id := d.Agreement.ID
 		b.order = append(b.order, id)
-		b.recs[id] = &record{id: id, versions: []Agreement{d.Agreement}, status: StatusProposed, pending: 1,
+		b.recs[id] = &record{id: id, versions: []Agreement{d.Agreement.clone()}, status: StatusProposed, pending: 1,
 			terms: map[TermID]*termState{}, proposedBy: d.ProposedBy, proposedAt: e.Time}
 	}, nil
 }
@@ -881,7 +884,7 @@ func (b *Book) decideAmended(e trust.Event, d *Amended) (func(), error) {
 		if r.pending != 0 {
 			r.withdraw(r.pending)
 		}
-		r.versions = append(r.versions, d.Agreement)
+		r.versions = append(r.versions, d.Agreement.clone())
 		r.pending = d.Agreement.Version
 		if r.inForce == 0 {
 			r.status = StatusProposed

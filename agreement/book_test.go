@@ -462,3 +462,27 @@ func TestCommittingAStalePreparationPanics(t *testing.T) {
 	assert.Panics(t, commit, "the Book moved on since it was prepared")
 	assert.Equal(t, before, snapshot(t, f.book), "and changed nothing")
 }
+
+// What the Book holds is its own: changing the proposal it was given, or a
+// record read back, changes nothing a later read sees.
+func TestBookKeepsItsOwnCopies(t *testing.T) {
+	f := newFixture(t, "Europe/London")
+	now := utc(2025, 3, 1, 9, 0)
+	std := f.draftStandard(now)
+	p := &agreement.Proposed{Agreement: std.agreement, ProposedBy: f.a}
+	f.apply(p, as(f.a), now)
+	title := p.Agreement.Terms[0].Title
+	p.Agreement.Terms[0].Title = "changed by the caller"
+	p.Agreement.Terms[0].CommittedBy[0] = trust.PartnerID{}
+
+	r, ok := f.book.Agreement(std.agreement.ID)
+	require.True(t, ok)
+	assert.Equal(t, title, r.Versions[0].Terms[0].Title)
+	assert.False(t, r.Versions[0].Terms[0].CommittedBy[0].IsZero())
+	r.Versions[0].Terms[0].Title = "changed after reading"
+	r.Versions[0].Terms[0].CommittedBy[0] = trust.PartnerID{}
+
+	again, _ := f.book.Agreement(std.agreement.ID)
+	assert.Equal(t, title, again.Versions[0].Terms[0].Title)
+	assert.False(t, again.Versions[0].Terms[0].CommittedBy[0].IsZero())
+}
