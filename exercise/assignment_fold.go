@@ -50,19 +50,6 @@ type Assignments struct {
 	history    map[string]*History
 	flags      map[trust.SafetyFlagID]bool
 	paused     bool
-	// closed summarises every closed assignment, ordered by due start (and
-	// ID). A closed assignment never changes again, so Recent takes the
-	// closed part of its list from here by binary search instead of
-	// sorting; it is never handed out, only copied.
-	closed []AssignmentSummary
-	// histView is the copy of history lent to the engine's snapshots; the
-	// entries that changed are rewritten in place before each snapshot.
-	histView map[string]History
-	// histChanged lists the keys changed since histView was brought up to date.
-	histChanged []string
-	// recentBuf and openBuf are the buffers the snapshots' recent list is
-	// built in.
-	recentBuf, openBuf []AssignmentSummary
 }
 
 type assignmentState struct {
@@ -553,16 +540,9 @@ func (f *Assignments) close(s *assignmentState, st Status, at time.Time) {
 	s.a.Status = st
 	s.a.ClosedAt = at
 	delete(f.open, s.a.ID)
-	sum := summarise(&s.a)
-	// Assignments mostly close in due order: the search usually lands at the end.
-	pos, _ := slices.BinarySearchFunc(f.closed, sum, compareSummaries)
-	f.closed = slices.Insert(f.closed, pos, sum)
 }
 
 func (f *Assignments) hist(key string) *History {
-	if !slices.Contains(f.histChanged, key) {
-		f.histChanged = append(f.histChanged, key)
-	}
 	h, ok := f.history[key]
 	if !ok {
 		h = &History{Exercise: key}
@@ -656,24 +636,6 @@ func (f *Assignments) History() map[string]History {
 	return out
 }
 
-// sharedHistory is History without the copies, for the engine's
-// snapshots. A snapshot is lent to the scheduler for one call, so the view
-// is kept and only the entries that changed since are rewritten in place.
-func (f *Assignments) sharedHistory() map[string]History {
-	if f.histView == nil {
-		f.histView = make(map[string]History, len(f.history))
-		for k, h := range f.history {
-			f.histView[k] = *h
-		}
-	} else {
-		for _, k := range f.histChanged {
-			f.histView[k] = *f.history[k]
-		}
-	}
-	f.histChanged = f.histChanged[:0]
-	return f.histView
-}
-
 // HistoryOf returns the summary of one exercise.
 func (f *Assignments) HistoryOf(key string) (History, bool) {
 	h, ok := f.history[key]
@@ -691,54 +653,16 @@ const RecentWindow = 28 * 24 * time.Hour
 // Recent returns summaries of every open assignment and of the closed ones
 // whose due window started within [RecentWindow] before now, ordered by due
 // start. It is what [Snapshot.Recent] carries.
-func (f *Assignments) Recent(now time.Time) []AssignmentSummary { return f.recent(now, true) }
-
-// recent lists the open and recently closed assignments; with clone false the
-// summaries share their participant slices with the fold (for read-only
-// snapshots).
-func (f *Assignments) recent(now time.Time, clone bool) []AssignmentSummary {
+func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
-	if !clone {
-		return f.recentShared(since)
-	}
-	return f.collectRecent(nil, since, clone)
-}
-
-// recentShared is the recent list for the engine's snapshots, built into
-// a buffer the fold keeps: a snapshot is lent to the scheduler for one call.
-func (f *Assignments) recentShared(since time.Time) []AssignmentSummary {
-	f.recentBuf = f.collectRecent(f.recentBuf[:0], since, false)
-	return f.recentBuf
-}
-
-// collectRecent appends the recent list to dst: the open assignments,
-// sorted, merged with the closed ones since the window's start.
-func (f *Assignments) collectRecent(dst []AssignmentSummary, since time.Time, clone bool) []AssignmentSummary {
-	open := f.openBuf[:0]
-	for id := range f.open {
-		open = append(open, summarise(&f.byID[id].a))
-	}
-	slices.SortFunc(open, compareSummaries)
-	f.openBuf = open
-	from, _ := slices.BinarySearchFunc(f.closed, since, func(s AssignmentSummary, t time.Time) int { return s.DueStart.Compare(t) })
-	closed := f.closed[from:]
-	// Merge the two ordered lists.
-	out := slices.Grow(dst, len(open)+len(closed))
-	i, j := 0, 0
-	for i < len(open) || j < len(closed) {
-		if j == len(closed) || (i < len(open) && compareSummaries(open[i], closed[j]) < 0) {
-			out = append(out, open[i])
-			i++
-		} else {
-			out = append(out, closed[j])
-			j++
+	var out []AssignmentSummary
+	for _, id := range f.order {
+		a := &f.byID[id].a
+		if !a.Status.Closed() || !a.DueStart.Before(since) {
+			out = append(out, summarise(a))
 		}
 	}
-	if clone {
-		for k := len(dst); k < len(out); k++ {
-			out[k].Participants = slices.Clone(out[k].Participants)
-		}
-	}
+	slices.SortFunc(out, compareSummaries)
 	return out
 }
 
@@ -756,8 +680,9 @@ func compareDue(aStart, bStart time.Time, a, b AssignmentID) int {
 	return bytes.Compare(a[:], b[:])
 }
 
+// summarise returns the summary of a, with a participant list of its own.
 func summarise(a *Assignment) AssignmentSummary {
-	return AssignmentSummary{ID: a.ID, Exercise: a.Exercise, Participants: a.Participants, Status: a.Status,
+	return AssignmentSummary{ID: a.ID, Exercise: a.Exercise, Participants: slices.Clone(a.Participants), Status: a.Status,
 		DueStart: a.DueStart, DueEnd: a.DueEnd, Scheduler: a.Scheduler, Term: a.Term, ClosedAt: a.ClosedAt}
 }
 
@@ -807,7 +732,5 @@ func (f *Assignments) Clone() *Assignments {
 		c.history[k] = &h
 	}
 	c.flags = maps.Clone(f.flags)
-	c.closed = slices.Clone(f.closed)
-	c.histView, c.histChanged, c.recentBuf, c.openBuf = nil, nil, nil, nil
 	return &c
 }

@@ -306,10 +306,7 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 	if err != nil {
 		return nil, err
 	}
-	// The events are built in the journey's scratch buffer and copied out
-	// once, at their final size.
-	events := st.scratch[:0]
-	defer func() { st.scratch = events[:0] }()
+	var events []trust.Event
 	invalidate := func() {
 		st.stale = true
 		e.forget(st.rel)

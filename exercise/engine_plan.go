@@ -202,8 +202,9 @@ func workKeyOf(exercise string, ps []trust.PartnerID) workKey {
 	return k
 }
 
-// snapshot builds the scheduler's read-only view of the journey from the
-// folded state: nothing here walks the history.
+// snapshot builds the scheduler's view of the journey from the folded
+// state (nothing here walks the history). Every slice and map in it is
+// new: the snapshot is the scheduler's to keep.
 func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 	j := st.journey
 	rel := j.Relationship()
@@ -214,18 +215,17 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 			stepped = append(stepped, p.ID)
 		}
 	}
-	// The snapshot is lent to the scheduler for one call: its occurrences
-	// are built in a buffer the journey keeps.
-	occ := st.occBuf[:0]
-	for _, o := range st.due(now, e.horizon) {
-		info := st.ritualsOf(o.Agreement)
-		r, ok := info.ritual[o.Term]
+	due := st.book.Due(now, e.horizon)
+	rituals := st.rituals(due)
+	var occ []Occurrence
+	for _, o := range due {
+		info := rituals[o.Agreement]
+		ritual, ok := info.ritual[o.Term]
 		if !ok {
 			continue
 		}
-		occ = append(occ, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: info.title, Term: r.term, Ritual: r.ritual, Start: o.Start, End: o.GraceEnd})
+		occ = append(occ, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: info.title, Term: o.Term.String(), Ritual: ritual, Start: o.Start, End: o.GraceEnd})
 	}
-	st.occBuf = occ
 	var seed [8]byte
 	copy(seed[:], rel.ID[:8])
 	return Snapshot{
@@ -233,13 +233,12 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		Seed:         binary.LittleEndian.Uint64(seed[:]) ^ uint64(now.Unix()/86400),
 		Relationship: rel.ID, Partners: [2]trust.PartnerID{rel.Partners[0].ID, rel.Partners[1].ID},
 		Profile: j.Profile().Key, Phase: j.Phase().Key, PhaseSince: j.PhaseSince(),
-		Gates:           st.gates(now),
+		Gates:           GatesFrom(j.Gates(now), j.JointWorkPaused()),
 		JointWorkPaused: j.JointWorkPaused(), Alignment: j.Alignment(), SteppedBack: stepped,
 		BreachOngoing: j.BreachOngoing(), Occurrences: occ,
-		History: st.assign.sharedHistory(), Recent: st.assign.recent(now, false),
+		History: st.assign.History(), Recent: st.assign.Recent(now),
 		Signals:   Signals{LastSetback: st.signals.lastSetback, Setbacks: st.signals.setbacks},
 		Catalogue: e.catalogue,
-		sets:      st.participantSets(),
 	}
 }
 

@@ -2,7 +2,6 @@ package exercise
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,151 +23,38 @@ type journeyState struct {
 	eventIDs map[trust.EventID]trust.Sequence
 	reminded map[trust.PartnerID][]time.Time
 	stale    bool
-	// scratch is where a command builds its events before they are
-	// appended; it is reused from one command to the next.
-	scratch []trust.Event
-	// dueBuf and occBuf hold a plan's due occurrences and the snapshot's
-	// copy of them, reused from one plan to the next.
-	dueBuf      []agreement.Occurrence
-	occBuf      []Occurrence
-	gateResults []trust.GateResult
-	gateBuf     []GateStatus
-	sets        *participantSets
-
-	// agreementSeq is the sequence of the last agreement event; it keys the
-	// cache of upcoming occurrences, which Plan reads every time.
-	agreementSeq trust.Sequence
-	// rituals caches, per agreement, its title and the ritual of each term,
-	// as of agreementSeq.
-	rituals struct {
-		seq   trust.Sequence
-		valid bool
-		byID  map[agreement.ID]ritualInfo
-	}
-	dueCache struct {
-		seq     trust.Sequence
-		day     time.Time
-		horizon time.Duration
-		occ     []agreement.Occurrence
-	}
 }
 
-// ritualInfo is what a plan needs to know of an agreement's rituals.
-type ritualInfo struct {
-	title  string
-	ritual map[agreement.TermID]termRitual
-}
-
-// termRitual is a term's ritual, with the term's ID as the snapshot spells it.
-type termRitual struct {
-	term, ritual string
-}
-
-// participantSets returns the couple's participant lists for schedulers,
-// made once.
-func (st *journeyState) participantSets() *participantSets {
-	if st.sets == nil {
-		rel := st.journey.Relationship()
-		st.sets = newParticipantSets([2]trust.PartnerID{rel.Partners[0].ID, rel.Partners[1].ID})
-	}
-	return st.sets
-}
-
-// gates returns the snapshot's gate statuses, built in buffers the journey
-// keeps (the snapshot is lent to the scheduler for one call).
-func (st *journeyState) gates(now time.Time) []GateStatus {
-	return GatesFrom(st.journey.Gates(now), st.journey.JointWorkPaused())
-}
-
-// ritualsOf returns the title and term rituals of an agreement, from a cache
-// that any agreement event other than evidence invalidates. Terms of earlier
-// versions keep their rituals, so an occurrence of a term since amended
-// still finds its exercise.
-func (st *journeyState) ritualsOf(id agreement.ID) ritualInfo {
-	c := &st.rituals
-	if !c.valid || c.seq != st.agreementSeq {
-		c.seq, c.valid, c.byID = st.agreementSeq, true, map[agreement.ID]ritualInfo{}
-	}
-	if info, ok := c.byID[id]; ok {
-		return info
-	}
-	info := ritualInfo{ritual: map[agreement.TermID]termRitual{}}
-	if r, ok := st.book.Agreement(id); ok {
-		info.title = r.Current().Title
-		for _, v := range r.Versions {
-			for _, t := range v.Terms {
-				if t.Ritual != "" {
-					info.ritual[t.ID] = termRitual{term: t.ID.String(), ritual: t.Ritual}
+// rituals returns, for each agreement with a due occurrence, its title
+// and the ritual of each term. Terms of earlier versions keep their
+// rituals, so an occurrence of a term since amended still finds its
+// exercise.
+func (st *journeyState) rituals(due []agreement.Occurrence) map[agreement.ID]agreementRituals {
+	out := map[agreement.ID]agreementRituals{}
+	for _, o := range due {
+		if _, ok := out[o.Agreement]; ok {
+			continue
+		}
+		info := agreementRituals{ritual: map[agreement.TermID]string{}}
+		if r, ok := st.book.Agreement(o.Agreement); ok {
+			info.title = r.Current().Title
+			for _, v := range r.Versions {
+				for _, t := range v.Terms {
+					if t.Ritual != "" {
+						info.ritual[t.ID] = t.Ritual
+					}
 				}
 			}
 		}
+		out[o.Agreement] = info
 	}
-	c.byID[id] = info
-	return info
-}
-
-// noteAgreementEvent keeps the cache of due occurrences current: evidence
-// about one occurrence only takes that occurrence out of what is due, so it
-// is patched in place; any other agreement event drops the cache.
-func (st *journeyState) noteAgreementEvent(e trust.Event) {
-	if !strings.HasPrefix(e.Type, "agreement.") {
-		return
-	}
-	var id agreement.ID
-	var term agreement.TermID
-	var at time.Time
-	switch d := e.Data.(type) {
-	case *agreement.OccurrenceKept:
-		id, term, at = d.Agreement, d.Term, d.Occurrence
-	case *agreement.OccurrenceMissed:
-		id, term, at = d.Agreement, d.Term, d.Occurrence
-	case *agreement.OccurrenceRescheduled:
-		id, term, at = d.Agreement, d.Term, d.Occurrence
-	case *agreement.OccurrenceSkipped:
-		id, term, at = d.Agreement, d.Term, d.Occurrence
-	default:
-		st.agreementSeq = e.Sequence
-		return
-	}
-	c := &st.dueCache
-	if c.seq != st.agreementSeq {
-		return // the cache is already stale
-	}
-	for i := range c.occ {
-		if o := &c.occ[i]; o.Agreement == id && o.Term == term && o.Start.Equal(at) {
-			o.Outcome = reported // due copies what it returns, so this changes nothing handed out
-			return
-		}
-	}
-}
-
-// reported marks a cached occurrence that has a report, so it is no longer due.
-const reported = agreement.Outcome("reported")
-
-// due returns the agreements' occurrences due at now within horizon, as
-// agreement.Book.Due does, from a four-week cache that any agreement event
-// invalidates (evidence only marks the occurrence it reports on).
-func (st *journeyState) due(now time.Time, horizon time.Duration) []agreement.Occurrence {
-	lookback := time.Duration(agreement.MaxDurationMinutes+agreement.MaxGraceMinutes) * time.Minute
-	const bucket = 28 * 24 * time.Hour // one computation serves four weeks of plans
-	day := now.UTC().Truncate(bucket)
-	c := &st.dueCache
-	if c.seq != st.agreementSeq || !c.day.Equal(day) || c.horizon != horizon || c.occ == nil {
-		c.seq, c.day, c.horizon = st.agreementSeq, day, horizon
-		c.occ = st.book.Occurrences(day.Add(-lookback), day.Add(bucket+horizon))
-		if c.occ == nil {
-			c.occ = []agreement.Occurrence{}
-		}
-	}
-	out := st.dueBuf[:0]
-	from, to := now.Add(-lookback), now.Add(horizon)
-	for _, o := range c.occ {
-		if !o.Start.Before(from) && o.Start.Before(to) && o.Outcome == "" && o.GraceEnd.After(now) {
-			out = append(out, o)
-		}
-	}
-	st.dueBuf = out
 	return out
+}
+
+// agreementRituals is what a plan needs to know of an agreement's rituals.
+type agreementRituals struct {
+	title  string
+	ritual map[agreement.TermID]string
 }
 
 // signalState keeps the progress signals the schedulers read, updated in O(1)
@@ -283,7 +169,6 @@ func (st *journeyState) apply(e trust.Event) error {
 	book()
 	assign()
 	st.signals.observe(e)
-	st.noteAgreementEvent(e)
 	st.eventIDs[e.ID] = e.Sequence
 	st.seq = e.Sequence
 	return nil

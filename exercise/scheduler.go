@@ -14,8 +14,15 @@ import (
 // Scheduler proposes assignments from a snapshot of a journey. It is a pure
 // function: the same snapshot gives the same proposals, in the same order. A
 // scheduler reads the time only from [Snapshot.Now], draws randomness only
-// from [Snapshot.Seed], keeps no state between calls (nor any part of the
-// snapshot, which the engine reuses) and never modifies the snapshot.
+// from [Snapshot.Seed] and keeps no state between calls that changes what
+// it proposes.
+//
+// Values are the scheduler's own, both ways. The snapshot it is handed is
+// its to keep and change (see [Snapshot]): nothing in it is shared with the
+// engine. The proposals it returns are the caller's: the built-in
+// schedulers give every proposal a Participants slice of its own, shared
+// with nothing, so a wrapper may sort or rewrite them in place; and the
+// engine copies what it keeps of them.
 //
 // Every scheduler must honour safety: while [Snapshot.JointWorkPaused] is
 // true it proposes only solo exercises. The built-in schedulers do, and
@@ -278,27 +285,13 @@ func requirementsMet(ex *Exercise, s *Snapshot) bool {
 }
 
 // participantsFor returns the participant lists an exercise is proposed to:
-// both partners for a joint exercise, each engaged partner for a solo one.
-// The lists are shared (read-only) when the engine made the snapshot.
+// both partners for a joint exercise, each partner alone for a solo one.
+// Every list is new, so each proposal owns its own.
 func participantsFor(ex *Exercise, s *Snapshot) [][]trust.PartnerID {
-	sets := s.sets
-	if sets == nil || sets.partners != s.Partners {
-		sets = newParticipantSets(s.Partners)
-	}
 	if ex.Mode.Joint() {
-		return sets.joint
+		return [][]trust.PartnerID{{s.Partners[0], s.Partners[1]}}
 	}
-	return sets.solo
-}
-
-// participantSets are the participant lists of a couple's proposals.
-type participantSets struct {
-	partners    [2]trust.PartnerID
-	joint, solo [][]trust.PartnerID
-}
-
-func newParticipantSets(p [2]trust.PartnerID) *participantSets {
-	return &participantSets{partners: p, joint: [][]trust.PartnerID{{p[0], p[1]}}, solo: [][]trust.PartnerID{{p[0]}, {p[1]}}}
+	return [][]trust.PartnerID{{s.Partners[0]}, {s.Partners[1]}}
 }
 
 // unmetGates returns the profile's words for the gates the exercise helps with

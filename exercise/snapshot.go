@@ -3,7 +3,6 @@ package exercise
 import (
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,9 +30,11 @@ import (
 //		Catalogue: cat,
 //	}
 //
-// Schedulers must treat a snapshot as read-only and keep no part of it: the
-// engine lends it for one Propose call, and its slices and maps are the
-// engine's own buffers, brought up to date in place for the next plan.
+// Read-only means that writing to a snapshot changes nothing in the
+// journey. A snapshot is the scheduler's to keep: every slice and map in one
+// the engine hands out is new, shared with nothing the engine holds or hands
+// to anyone else, so a scheduler may keep it, change it or hand it on, and
+// the engine's state and later plans are unaffected.
 type Snapshot struct {
 	// Now is the instant the plan is made for, in UTC.
 	Now time.Time `json:"now"`
@@ -78,11 +79,8 @@ type Snapshot struct {
 	// Signals are progress signals.
 	Signals Signals `json:"signals"`
 	// Catalogue is the catalogue to choose from; nil means [DefaultCatalogue].
+	// It is shared, not copied: a [Catalogue] never changes once loaded.
 	Catalogue *Catalogue `json:"-"`
-
-	// sets are the couple's participant lists, made once per journey by
-	// the engine and shared by the schedulers (nil: made when needed).
-	sets *participantSets
 }
 
 // GateStatus is one phase gate and whether it is met.
@@ -100,11 +98,7 @@ type GateStatus struct {
 // snapshot never tells a scheduler (or anyone who reads its reasons) about a
 // safety flag.
 func GatesFrom(results []trust.GateResult, jointWorkPaused bool) []GateStatus {
-	return appendGates(make([]GateStatus, 0, len(results)), results, jointWorkPaused)
-}
-
-// appendGates is GatesFrom appending to out.
-func appendGates(out []GateStatus, results []trust.GateResult, jointWorkPaused bool) []GateStatus {
+	out := make([]GateStatus, 0, len(results))
 	merged := false
 	for _, r := range results {
 		g := GateStatus{Kind: r.Gate.Kind, Met: r.Met, Why: r.Gate.Why}
@@ -252,26 +246,16 @@ func (s Snapshot) Validate() error {
 	return nil
 }
 
-// location returns the relationship's time zone.
+// location returns the relationship's time zone: Location, or TimeZone
+// loaded.
 func (s *Snapshot) location() (*time.Location, error) {
 	if s.Location != nil {
 		return s.Location, nil
 	}
-	if l, ok := locations.Load(s.TimeZone); ok {
-		return l.(*time.Location), nil
-	}
-	l, err := trust.Relationship{TimeZone: s.TimeZone}.Location()
-	if err != nil {
-		return nil, err
-	}
-	locations.Store(s.TimeZone, l)
-	return l, nil
+	return trust.Relationship{TimeZone: s.TimeZone}.Location()
 }
 
-// locations caches loaded time zones by name: loading one reads the time
-// zone database, and a *time.Location never changes once loaded.
-var locations sync.Map
-
+// catalogue returns the snapshot's catalogue, or the default one.
 func (s *Snapshot) catalogue() *Catalogue {
 	if s.Catalogue != nil {
 		return s.Catalogue
