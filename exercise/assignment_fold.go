@@ -44,7 +44,7 @@ type Assignments struct {
 	rel        trust.Relationship
 	cat        *Catalogue
 	byID       map[AssignmentID]*assignmentState
-	order      []AssignmentID
+	all        []*assignmentState // in the order they were proposed
 	open       map[AssignmentID]bool
 	byExercise map[string][]AssignmentID
 	history    map[string]*History
@@ -278,8 +278,9 @@ func (f *Assignments) propose(e trust.Event, d *AssignmentProposed) (func(), err
 			id := *d.Agreement
 			a.Agreement = &id
 		}
-		f.byID[a.ID] = &assignmentState{a: a, answered: map[string][]trust.PartnerID{}}
-		f.order = append(f.order, a.ID)
+		s := &assignmentState{a: a, answered: map[string][]trust.PartnerID{}}
+		f.byID[a.ID] = s
+		f.all = append(f.all, s)
 		f.open[a.ID] = true
 		f.byExercise[a.Exercise] = append(f.byExercise[a.Exercise], a.ID)
 		h := f.hist(a.Exercise)
@@ -552,7 +553,7 @@ func (f *Assignments) hist(key string) *History {
 }
 
 // Len returns the number of assignments ever proposed.
-func (f *Assignments) Len() int { return len(f.order) }
+func (f *Assignments) Len() int { return len(f.all) }
 
 // Get returns a copy of an assignment.
 func (f *Assignments) Get(id AssignmentID) (Assignment, bool) {
@@ -628,9 +629,15 @@ func (f *Assignments) ForExercise(key string) []Assignment {
 // key. It is what [Snapshot.History] carries.
 func (f *Assignments) History() map[string]History {
 	out := make(map[string]History, len(f.history))
+	// One array holds every entry's CompletedBy; each entry's list is its
+	// own part of it, capped, so no two lists share an element.
+	by := make([]trust.PartnerID, 0, 2*len(f.history))
 	for k, h := range f.history {
 		c := *h
-		c.CompletedBy = slices.Clone(h.CompletedBy)
+		if len(h.CompletedBy) > 0 {
+			by = append(by, h.CompletedBy...)
+			c.CompletedBy = by[len(by)-len(h.CompletedBy) : len(by) : len(by)]
+		}
 		out[k] = c
 	}
 	return out
@@ -655,20 +662,26 @@ const RecentWindow = 28 * 24 * time.Hour
 // start. It is what [Snapshot.Recent] carries.
 func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
-	var out []AssignmentSummary
-	for _, id := range f.order {
-		a := &f.byID[id].a
-		if !a.Status.Closed() || !a.DueStart.Before(since) {
-			out = append(out, summarise(a))
+	var recent []*Assignment
+	for _, s := range f.all {
+		if a := &s.a; !a.Status.Closed() || !a.DueStart.Before(since) {
+			recent = append(recent, a)
 		}
 	}
-	slices.SortFunc(out, compareSummaries)
+	if len(recent) == 0 {
+		return nil
+	}
+	slices.SortFunc(recent, func(a, b *Assignment) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) })
+	out := make([]AssignmentSummary, len(recent))
+	// One array holds every summary's participants; each summary's list is
+	// its own part of it, capped, so no two lists share an element.
+	ps := make([]trust.PartnerID, 0, 2*len(recent))
+	for i, a := range recent {
+		ps = append(ps, a.Participants...)
+		out[i] = AssignmentSummary{ID: a.ID, Exercise: a.Exercise, Participants: ps[len(ps)-len(a.Participants) : len(ps) : len(ps)],
+			Status: a.Status, DueStart: a.DueStart, DueEnd: a.DueEnd, Scheduler: a.Scheduler, Term: a.Term, ClosedAt: a.ClosedAt}
+	}
 	return out
-}
-
-// compareSummaries orders summaries by due start, then ID.
-func compareSummaries(a, b AssignmentSummary) int {
-	return compareDue(a.DueStart, b.DueStart, a.ID, b.ID)
 }
 
 // compareDue is the order of every list of assignments: by the start of the
@@ -678,12 +691,6 @@ func compareDue(aStart, bStart time.Time, a, b AssignmentID) int {
 		return c
 	}
 	return bytes.Compare(a[:], b[:])
-}
-
-// summarise returns the summary of a, with a participant list of its own.
-func summarise(a *Assignment) AssignmentSummary {
-	return AssignmentSummary{ID: a.ID, Exercise: a.Exercise, Participants: slices.Clone(a.Participants), Status: a.Status,
-		DueStart: a.DueStart, DueEnd: a.DueEnd, Scheduler: a.Scheduler, Term: a.Term, ClosedAt: a.ClosedAt}
 }
 
 func sortAssignments(as []Assignment) {
@@ -716,10 +723,11 @@ func (f *Assignments) eachOpen(fn func(a *Assignment)) {
 func (f *Assignments) Clone() *Assignments {
 	c := *f
 	c.byID = make(map[AssignmentID]*assignmentState, len(f.byID))
-	for k, v := range f.byID {
-		c.byID[k] = v.clone()
+	c.all = make([]*assignmentState, len(f.all))
+	for i, v := range f.all {
+		c.all[i] = v.clone()
+		c.byID[v.a.ID] = c.all[i]
 	}
-	c.order = slices.Clone(f.order)
 	c.open = maps.Clone(f.open)
 	c.byExercise = make(map[string][]AssignmentID, len(f.byExercise))
 	for k, v := range f.byExercise {

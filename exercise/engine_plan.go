@@ -7,8 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/mendkit/mend/trust"
 )
 
@@ -215,17 +213,6 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 			stepped = append(stepped, p.ID)
 		}
 	}
-	due := st.book.Due(now, e.horizon)
-	rituals := st.rituals(due)
-	var occ []Occurrence
-	for _, o := range due {
-		info := rituals[o.Agreement]
-		ritual, ok := info.ritual[o.Term]
-		if !ok {
-			continue
-		}
-		occ = append(occ, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: info.title, Term: o.Term.String(), Ritual: ritual, Start: o.Start, End: o.GraceEnd})
-	}
 	var seed [8]byte
 	copy(seed[:], rel.ID[:8])
 	return Snapshot{
@@ -235,7 +222,7 @@ func (e *Engine) snapshot(st *journeyState, now time.Time) Snapshot {
 		Profile: j.Profile().Key, Phase: j.Phase().Key, PhaseSince: j.PhaseSince(),
 		Gates:           GatesFrom(j.Gates(now), j.JointWorkPaused()),
 		JointWorkPaused: j.JointWorkPaused(), Alignment: j.Alignment(), SteppedBack: stepped,
-		BreachOngoing: j.BreachOngoing(), Occurrences: occ,
+		BreachOngoing: j.BreachOngoing(), Occurrences: st.occurrences(now, e.horizon),
 		History: st.assign.History(), Recent: st.assign.Recent(now),
 		Signals:   Signals{LastSetback: st.signals.lastSetback, Setbacks: st.signals.setbacks},
 		Catalogue: e.catalogue,

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
@@ -25,36 +27,46 @@ type journeyState struct {
 	stale    bool
 }
 
-// rituals returns, for each agreement with a due occurrence, its title
-// and the ritual of each term. Terms of earlier versions keep their
-// rituals, so an occurrence of a term since amended still finds its
-// exercise.
-func (st *journeyState) rituals(due []agreement.Occurrence) map[agreement.ID]agreementRituals {
-	out := map[agreement.ID]agreementRituals{}
-	for _, o := range due {
-		if _, ok := out[o.Agreement]; ok {
-			continue
-		}
-		info := agreementRituals{ritual: map[agreement.TermID]string{}}
-		if r, ok := st.book.Agreement(o.Agreement); ok {
-			info.title = r.Current().Title
-			for _, v := range r.Versions {
-				for _, t := range v.Terms {
-					if t.Ritual != "" {
-						info.ritual[t.ID] = t.Ritual
-					}
+// occurrences returns the agreements' ritual occurrences due at now within
+// horizon, for the scheduler's snapshot: those agreement.Book.Due returns,
+// less the occurrences of terms without a ritual. Terms of earlier versions
+// keep their rituals, so an occurrence of a term since amended still finds
+// its exercise.
+//
+// Book.Due looks back as far as any term could last; this looks back only
+// as far as the longest ritual term of these agreements lasts with its
+// grace, which is the same set of occurrences for half the work.
+func (st *journeyState) occurrences(now time.Time, horizon time.Duration) []Occurrence {
+	type rituals struct {
+		title string
+		of    map[agreement.TermID]string
+	}
+	byAgreement := map[agreement.ID]rituals{}
+	lookback := time.Duration(0)
+	for _, r := range st.book.Agreements() {
+		rs := rituals{title: r.Current().Title, of: map[agreement.TermID]string{}}
+		for _, v := range r.Versions {
+			for _, t := range v.Terms {
+				if t.Ritual == "" {
+					continue
 				}
+				rs.of[t.ID] = t.Ritual
+				lookback = max(lookback, time.Duration(t.Timing.DurationMinutes+t.Timing.GraceMinutes)*time.Minute)
 			}
 		}
-		out[o.Agreement] = info
+		byAgreement[r.ID] = rs
+	}
+	var out []Occurrence
+	for _, o := range st.book.Occurrences(now.Add(-lookback), now.Add(horizon)) {
+		rs := byAgreement[o.Agreement]
+		ritual, ok := rs.of[o.Term]
+		if !ok || o.Outcome != "" || !o.GraceEnd.After(now) {
+			continue
+		}
+		out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: rs.title, Term: o.Term.String(),
+			Ritual: ritual, Start: o.Start, End: o.GraceEnd})
 	}
 	return out
-}
-
-// agreementRituals is what a plan needs to know of an agreement's rituals.
-type agreementRituals struct {
-	title  string
-	ritual map[agreement.TermID]string
 }
 
 // signalState keeps the progress signals the schedulers read, updated in O(1)

@@ -61,6 +61,8 @@ type named struct {
 
 func (n named) Name() string { return n.name }
 
+func (n named) readOnly() bool { return isReadOnly(n.s) }
+
 func (n named) Propose(s Snapshot) ([]Proposal, error) {
 	ps, err := n.s.Propose(s)
 	for i := range ps {
@@ -208,6 +210,8 @@ func (guard) guarded() bool { return true }
 
 func (g guard) Name() string { return g.s.Name() }
 
+func (g guard) readOnly() bool { return isReadOnly(g.s) }
+
 func (g guard) Propose(s Snapshot) ([]Proposal, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -237,6 +241,16 @@ func guardAll(name string, ps []Proposal, s *Snapshot) ([]Proposal, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// readOnly is implemented by the built-in schedulers, which neither keep nor
+// change the snapshot they are handed: [Compose] hands them its own instead
+// of a copy.
+type readOnly interface{ readOnly() bool }
+
+func isReadOnly(s Scheduler) bool {
+	r, ok := s.(readOnly)
+	return ok && r.readOnly()
 }
 
 // Helpers shared by the built-in schedulers.

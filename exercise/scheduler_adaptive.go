@@ -86,6 +86,8 @@ type adaptive struct{ o AdaptiveOptions }
 
 func (adaptive) Name() string { return "adaptive" }
 
+func (adaptive) readOnly() bool { return true }
+
 // TagProfessionalHelp marks the exercise the adaptive scheduler offers when
 // the couple seems stuck.
 const TagProfessionalHelp = "professional_help"

@@ -1,8 +1,8 @@
 package exercise
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +29,11 @@ type AgreementOptions struct {
 // An occurrence is proposed once (it is skipped when an assignment of the
 // same exercise for the same participants already starts at the same
 // instant), with the occurrence as its due window: from its start to its end,
-// or to the end of that local day. Occurrences that have already ended are
+// or to the end of that local day. One occurrence of an exercise is open at
+// a time: while an assignment of the same exercise for the same
+// participants is open, or an earlier occurrence is proposed in the same
+// call, later occurrences wait for a later plan ([Compose] and the engine
+// would drop them). Occurrences that have already ended are
 // left alone: a missed ritual is not chased. Rituals are what the couple
 // agreed, so they ignore cooldowns; contraindications and the safety rule
 // still apply.
@@ -43,6 +47,8 @@ func AgreementDriven(opts AgreementOptions) Scheduler {
 type agreementDriven struct{ o AgreementOptions }
 
 func (agreementDriven) Name() string { return "agreement" }
+
+func (agreementDriven) readOnly() bool { return true }
 
 func (a agreementDriven) Propose(s Snapshot) ([]Proposal, error) {
 	loc, err := s.location()
@@ -86,7 +92,7 @@ func (a agreementDriven) Propose(s Snapshot) ([]Proposal, error) {
 			continue
 		}
 		for _, ps := range participantsFor(ex, &s) {
-			if scheduledAt(&s, key, ps, o.Start) || proposedAt(out, key, ps, o.Start) {
+			if scheduledAt(&s, key, ps, o.Start) || s.openFor(key, ps) || proposedFor(out, key, ps) {
 				continue
 			}
 			id := o.Agreement
@@ -100,10 +106,9 @@ func (a agreementDriven) Propose(s Snapshot) ([]Proposal, error) {
 func agreementReason(o Occurrence, ex *Exercise, loc *time.Location) string {
 	what := "your agreement"
 	if o.AgreementTitle != "" {
-		what = fmt.Sprintf("your agreement %q", o.AgreementTitle)
+		what += " " + strconv.Quote(o.AgreementTitle)
 	}
-	return fmt.Sprintf("%s is part of %s; this one is due %s.", ex.Title, what,
-		o.Start.In(loc).Format("Monday 2 January at 15:04"))
+	return ex.Title + " is part of " + what + "; this one is due " + o.Start.In(loc).Format("Monday 2 January at 15:04") + "."
 }
 
 // scheduledAt reports whether an assignment of the exercise for the same
@@ -112,15 +117,6 @@ func scheduledAt(s *Snapshot, key string, ps []trust.PartnerID, t time.Time) boo
 	for i := range s.Recent {
 		r := &s.Recent[i]
 		if r.Exercise == key && r.DueStart.Equal(t) && slices.Equal(r.Participants, ps) {
-			return true
-		}
-	}
-	return false
-}
-
-func proposedAt(out []Proposal, key string, ps []trust.PartnerID, t time.Time) bool {
-	for _, p := range out {
-		if p.Exercise == key && p.DueStart.Equal(t) && slices.Equal(p.Participants, ps) {
 			return true
 		}
 	}

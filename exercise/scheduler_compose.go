@@ -73,7 +73,9 @@ type ComposeOptions struct {
 //     participants, or one that is already open;
 //   - applies the weekly load limit, protected schedulers first.
 //
-// Each proposal keeps the name of the scheduler that made it.
+// Each proposal keeps the name of the scheduler that made it. Each
+// scheduler is handed a snapshot of its own, as the engine hands one to
+// Compose: what one keeps or changes, the next never sees.
 func Compose(opts ComposeOptions, schedulers ...Scheduler) Scheduler {
 	if opts.Name == "" {
 		opts.Name = "compose"
@@ -91,6 +93,10 @@ func (c compose) Name() string { return c.o.Name }
 // guarded: Compose checks every proposal of every scheduler it runs.
 func (compose) guarded() bool { return true }
 
+// readOnly: Compose changes nothing in its snapshot, and hands a copy to
+// each scheduler that might.
+func (compose) readOnly() bool { return true }
+
 func (c compose) Propose(s Snapshot) ([]Proposal, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -107,7 +113,11 @@ func (c compose) Propose(s Snapshot) ([]Proposal, error) {
 	}
 	var all []Proposal
 	for _, sc := range c.ss {
-		ps, err := sc.Propose(s)
+		own := s
+		if r, ok := sc.(readOnly); !ok || !r.readOnly() {
+			own = s.clone()
+		}
+		ps, err := sc.Propose(own)
 		if err != nil {
 			return nil, fmt.Errorf("exercise: scheduler %s: %w", sc.Name(), err)
 		}
@@ -215,6 +225,8 @@ func (w withCatalogue) guarded() bool {
 	g, ok := w.s.(guarded)
 	return ok && g.guarded()
 }
+
+func (w withCatalogue) readOnly() bool { return isReadOnly(w.s) }
 
 func (w withCatalogue) Propose(s Snapshot) ([]Proposal, error) {
 	if s.Catalogue == nil {

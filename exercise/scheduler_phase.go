@@ -43,6 +43,8 @@ type phaseSequence struct{ o PhaseOptions }
 
 func (phaseSequence) Name() string { return "phase" }
 
+func (phaseSequence) readOnly() bool { return true }
+
 func (p phaseSequence) Propose(s Snapshot) ([]Proposal, error) {
 	loc, err := s.location()
 	if err != nil {

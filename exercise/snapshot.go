@@ -246,6 +246,30 @@ func (s Snapshot) Validate() error {
 	return nil
 }
 
+// clone returns a copy of s that shares no slice, map or pointer with it.
+func (s Snapshot) clone() Snapshot {
+	s.Gates = slices.Clone(s.Gates)
+	s.SteppedBack = slices.Clone(s.SteppedBack)
+	s.Occurrences = slices.Clone(s.Occurrences)
+	if s.History != nil {
+		h := make(map[string]History, len(s.History))
+		for k, v := range s.History {
+			v.CompletedBy = slices.Clone(v.CompletedBy)
+			h[k] = v
+		}
+		s.History = h
+	}
+	s.Recent = slices.Clone(s.Recent)
+	for i := range s.Recent {
+		s.Recent[i].Participants = slices.Clone(s.Recent[i].Participants)
+	}
+	if a := s.Signals.Adherence; a != nil {
+		v := *a
+		s.Signals.Adherence = &v
+	}
+	return s
+}
+
 // location returns the relationship's time zone: Location, or TimeZone
 // loaded.
 func (s *Snapshot) location() (*time.Location, error) {
