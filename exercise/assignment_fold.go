@@ -16,8 +16,9 @@ import (
 // of the history per exercise key that a [Snapshot] carries to the
 // schedulers without replaying anything.
 //
-// Feed it every event of the journey in sequence order with
-// [Assignments.Apply]. It folds the exercise.* events, mirrors the
+// Start one with [NewAssignments] and feed it every event of the journey in
+// sequence order with [Assignments.Apply], or fold a whole stream with
+// [ReplayAssignments]. It folds the exercise.* events, mirrors the
 // trust.safety_flag_raised / trust.safety_flag_cleared / trust.pause_changed
 // events to know whether joint work is paused, and ignores everything else.
 // Apply refuses an event the state does not allow with a typed error
@@ -25,7 +26,9 @@ import (
 // such as trust.ErrNotFound, trust.ErrConflict, trust.ErrForbidden or
 // trust.ErrPausedForSafety; *trust.ValidationError for bad input) and
 // leaves the state unchanged. [Assignments.Check] asks the same question
-// without applying.
+// without applying, and [Assignments.Prepare] returns the change to commit
+// once every fold of the journey has accepted the event, as
+// trust.Journey.Prepare and agreement.Book.Prepare do.
 //
 // The rules it enforces:
 //   - a joint exercise has both partners as participants, a solo exercise one;
@@ -91,6 +94,23 @@ func NewAssignments(rel trust.Relationship, cat *Catalogue) (*Assignments, error
 	}
 	return &Assignments{rel: rel, cat: cat, byID: map[AssignmentID]*assignmentState{}, open: map[AssignmentID]bool{},
 		byExercise: map[string][]AssignmentID{}, history: map[string]*History{}, flags: map[trust.SafetyFlagID]bool{}}, nil
+}
+
+// ReplayAssignments folds a journey's events, in sequence order, into a new
+// Assignments, as agreement.ReplayBook does for agreements: it is
+// [NewAssignments] followed by [Assignments.Apply] of each event, and stops
+// at the first event the fold refuses, returning its error.
+func ReplayAssignments(rel trust.Relationship, cat *Catalogue, events []trust.Event) (*Assignments, error) {
+	f, err := NewAssignments(rel, cat)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		if err := f.Apply(e); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // Catalogue returns the catalogue the fold checks against.

@@ -2,6 +2,7 @@ package exercise_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -336,4 +337,29 @@ func TestPrepareChangesNothingUntilCommitted(t *testing.T) {
 	commit, err = f.fold.Prepare(bad)
 	require.ErrorIs(t, err, trust.ErrNotFound)
 	assert.Nil(t, commit)
+}
+
+func TestReplayAssignments(t *testing.T) {
+	f := newFixture(t)
+	done := f.propose("appreciation", f.both(), t0.Add(-2*24*time.Hour), time.Hour)
+	f.complete(done, t0.Add(-2*24*time.Hour), 4, 5)
+	f.propose("weekly-checkin", f.both(), t0, 3*time.Hour)
+	f.flag()
+
+	replayed, err := exercise.ReplayAssignments(f.rel, nil, f.events)
+	require.NoError(t, err)
+	assert.Equal(t, f.fold.Len(), replayed.Len())
+	assert.Equal(t, f.fold.Open(), replayed.Open())
+	assert.Equal(t, f.fold.History(), replayed.History())
+	assert.Equal(t, f.fold.Recent(t0), replayed.Recent(t0))
+	assert.True(t, replayed.JointWorkPaused(), "the flag is folded in too")
+
+	// The first event the fold refuses stops the replay with its error.
+	require.Equal(t, exercise.TypeAssignmentProposed, f.events[1].Type)
+	twice := append(slices.Clone(f.events), f.events[1])
+	_, err = exercise.ReplayAssignments(f.rel, nil, twice)
+	assert.ErrorIs(t, err, trust.ErrConflict, "an assignment is proposed once")
+	_, err = exercise.ReplayAssignments(trust.Relationship{}, nil, f.events)
+	var ve *trust.ValidationError
+	assert.ErrorAs(t, err, &ve, "the relationship is checked first")
 }

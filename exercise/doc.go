@@ -103,17 +103,20 @@
 // answers to steps are "exercise.step_answered" events, sealed with
 // [StepSealKey] when the step asks for it so both partners' answers are
 // revealed together, and a reminder sent is an "exercise.reminder_sent"
-// event private to its partner. [Assignments] folds them, refusing an invalid
-// transition with a typed error and changing nothing. A missed exercise
-// never punishes: expiring or skipping leaves every helpful streak intact, and
-// the next refresh adapts.
+// event private to its partner. [Assignments] folds them with the verbs of
+// trust.Journey and agreement.Book ([Assignments.Check], [Assignments.Apply],
+// [Assignments.Prepare], [Assignments.Clone]; [NewAssignments] and
+// [ReplayAssignments]), refusing an invalid transition with a typed error
+// and changing nothing. A missed exercise never punishes: expiring or
+// skipping leaves every helpful streak intact, and the next refresh adapts.
 //
 // # Schedulers
 //
-// A [Scheduler] is a pure function from a read-only [Snapshot] to
-// [Proposal]s, each with a reason the couple can read and the scheduler's
-// name. It reads time only from the snapshot and randomness only from its
-// seed. The built-ins are [AgreementDriven] (agreed rituals become
+// A [Scheduler] is a pure function from a [Snapshot] to [Proposal]s, each
+// with a reason the couple can read and the scheduler's name. Both are the
+// scheduler's own: the engine builds every snapshot afresh, shares nothing
+// in it, and copies what it keeps of the proposals. It reads time only from
+// the snapshot and randomness only from its seed. The built-ins are [AgreementDriven] (agreed rituals become
 // assignments at each occurrence), [PhaseSequence] (the current phase's
 // exercises in order, honouring requirements), [Adaptive] (repair after a
 // setback, a lighter plan when adherence is low, helpful exercises back on a
