@@ -718,8 +718,7 @@ func sortAssignments(as []Assignment) {
 }
 
 // OpenFor returns the open assignments partner p takes part in, ordered by
-// the start of their due window: [Assignments.Open] for one partner, without
-// copying the other partner's.
+// the start of their due window: [Assignments.Open] for one partner.
 func (f *Assignments) OpenFor(p trust.PartnerID) []Assignment {
 	var out []Assignment
 	for id := range f.open {

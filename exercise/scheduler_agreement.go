@@ -92,7 +92,7 @@ func (a agreementDriven) Propose(s Snapshot) ([]Proposal, error) {
 			continue
 		}
 		for _, ps := range participantsFor(ex, &s) {
-			if scheduledAt(&s, key, ps, o.Start) || s.openFor(key, ps) || proposedFor(out, key, ps) {
+			if proposedFor(out, key, ps) || s.openFor(key, ps) || scheduledAt(&s, key, ps, o.Start) {
 				continue
 			}
 			id := o.Agreement
