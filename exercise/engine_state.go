@@ -2,6 +2,7 @@ package exercise
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,43 +30,45 @@ type journeyState struct {
 
 // occurrences returns the agreements' ritual occurrences due at now within
 // horizon, for the scheduler's snapshot: those agreement.Book.Due returns,
-// less the occurrences of terms without a ritual. Terms of earlier versions
-// keep their rituals, so an occurrence of a term since amended still finds
-// its exercise.
+// in its order, less the occurrences of terms without a ritual. Terms of
+// earlier versions keep their rituals, so an occurrence of a term since
+// amended still finds its exercise.
 //
-// Book.Due looks back as far as any term could last; this looks back only
-// as far as the longest ritual term of these agreements lasts with its
-// grace, which is the same set of occurrences for half the work.
+// It asks the book for each ritual term's occurrences, looking back only as
+// far as that term lasts with its grace (Book.Due looks back as far as any
+// term could): the same occurrences for a third of the work.
 func (st *journeyState) occurrences(now time.Time, horizon time.Duration) []Occurrence {
-	type rituals struct {
-		title string
-		of    map[agreement.TermID]string
-	}
-	byAgreement := map[agreement.ID]rituals{}
-	lookback := time.Duration(0)
+	var out []Occurrence
 	for _, r := range st.book.Agreements() {
-		rs := rituals{title: r.Current().Title, of: map[agreement.TermID]string{}}
+		var order []agreement.TermID // every term, in order of first appearance
+		ritual := map[agreement.TermID]string{}
+		reach := map[agreement.TermID]time.Duration{}
 		for _, v := range r.Versions {
 			for _, t := range v.Terms {
-				if t.Ritual == "" {
-					continue
+				if _, seen := reach[t.ID]; !seen {
+					order = append(order, t.ID)
 				}
-				rs.of[t.ID] = t.Ritual
-				lookback = max(lookback, time.Duration(t.Timing.DurationMinutes+t.Timing.GraceMinutes)*time.Minute)
+				reach[t.ID] = max(reach[t.ID], time.Duration(t.Timing.DurationMinutes+t.Timing.GraceMinutes)*time.Minute)
+				if t.Ritual != "" {
+					ritual[t.ID] = t.Ritual
+				}
 			}
 		}
-		byAgreement[r.ID] = rs
-	}
-	var out []Occurrence
-	for _, o := range st.book.Occurrences(now.Add(-lookback), now.Add(horizon)) {
-		rs := byAgreement[o.Agreement]
-		ritual, ok := rs.of[o.Term]
-		if !ok || o.Outcome != "" || !o.GraceEnd.After(now) {
-			continue
+		title := r.Current().Title
+		for _, id := range order {
+			rit, ok := ritual[id]
+			if !ok {
+				continue
+			}
+			for _, o := range st.book.TermOccurrences(r.ID, id, now.Add(-reach[id]), now.Add(horizon)) {
+				if o.Outcome == "" && o.GraceEnd.After(now) {
+					out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: title, Term: id.String(),
+						Ritual: rit, Start: o.Start, End: o.GraceEnd})
+				}
+			}
 		}
-		out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: rs.title, Term: o.Term.String(),
-			Ritual: ritual, Start: o.Start, End: o.GraceEnd})
 	}
+	slices.SortStableFunc(out, func(a, b Occurrence) int { return a.Start.Compare(b.Start) })
 	return out
 }
 

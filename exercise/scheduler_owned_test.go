@@ -175,7 +175,8 @@ func jsonOf(t *testing.T, v any) string {
 // hands its scheduler against agreement.Book.Due over the same events: the
 // ritual terms' occurrences still due, starting within the coming week, at
 // every few hours of three weeks in which the couple keeps some of them
-// (the walk crosses the spring clock change in London).
+// (the walk crosses the spring clock change in London), with two agreements
+// whose rituals start at the same times.
 func TestSnapshotOccurrencesAreTheDueRituals(t *testing.T) {
 	var got []exercise.Occurrence
 	spy := exercise.Named("default", exercise.SchedulerFunc(func(s exercise.Snapshot) ([]exercise.Proposal, error) {
@@ -189,6 +190,7 @@ func TestSnapshotOccurrencesAreTheDueRituals(t *testing.T) {
 	c.eng = eng
 	c.understand(false)
 	fiveTermAgreement(c)
+	c.agree() // a second agreement, its rituals at the same times as the first's
 	c.acknowledge()
 	seen := 0
 	for h := 0; h < 21*24; h += 5 {
