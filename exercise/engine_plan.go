@@ -147,7 +147,7 @@ func (e *Engine) proposalDrafts(st *journeyState, now time.Time) ([]draft, error
 		drafts = append(drafts,
 			draft{by: trust.SystemActor, cmd: Command{Visibility: vis, Data: &proposed}},
 			draft{by: trust.SystemActor, cmd: Command{Visibility: vis, Data: &AssignmentScheduled{Assignment: id,
-				Participants: proposed.Participants, DueStart: proposed.DueStart, DueEnd: proposed.DueEnd}}})
+				Participants: slices.Clone(proposed.Participants), DueStart: proposed.DueStart, DueEnd: proposed.DueEnd}}})
 	}
 	return drafts, nil
 }
