@@ -610,27 +610,16 @@ func (f *Assignments) Due(now time.Time) []Assignment {
 }
 
 // Expirable returns the open assignments whose due window ended at or before
-// now: the engine writes an [AssignmentExpired] for each.
+// now, ordered by the start of their due window: the engine writes an
+// [AssignmentExpired] for each.
 func (f *Assignments) Expirable(now time.Time) []Assignment {
-	overdue := f.overdue(now)
-	out := make([]Assignment, len(overdue))
-	for i, a := range overdue {
-		out[i] = cloneAssignment(*a)
-	}
-	return out
-}
-
-// overdue is Expirable without the copies, in the same order (due start,
-// then ID: never the open set's map order): the caller must not change or
-// keep them.
-func (f *Assignments) overdue(now time.Time) []*Assignment {
-	var out []*Assignment
+	var out []Assignment
 	for id := range f.open {
-		if a := &f.byID[id].a; !now.Before(a.DueEnd) {
-			out = append(out, a)
+		if a := f.byID[id].a; !now.Before(a.DueEnd) {
+			out = append(out, cloneAssignment(a))
 		}
 	}
-	slices.SortFunc(out, func(a, b *Assignment) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) })
+	sortAssignments(out)
 	return out
 }
 
