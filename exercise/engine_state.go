@@ -60,9 +60,10 @@ func (st *journeyState) occurrences(now time.Time, horizon time.Duration) []Occu
 			if !ok {
 				continue
 			}
+			term := id.String()
 			for _, o := range st.book.TermOccurrences(r.ID, id, now.Add(-reach[id]), now.Add(horizon)) {
 				if o.Outcome == "" && o.GraceEnd.After(now) {
-					out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: title, Term: id.String(),
+					out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: title, Term: term,
 						Ritual: rit, Start: o.Start, End: o.GraceEnd})
 				}
 			}
