@@ -671,14 +671,21 @@ const RecentWindow = 28 * 24 * time.Hour
 // start. It is what [Snapshot.Recent] carries.
 func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
-	var recent []*Assignment
+	in := func(a *Assignment) bool { return !a.DueStart.Before(since) || !a.Status.Closed() }
+	n := 0
 	for _, s := range f.all {
-		if a := &s.a; !a.Status.Closed() || !a.DueStart.Before(since) {
-			recent = append(recent, a)
+		if in(&s.a) {
+			n++
 		}
 	}
-	if len(recent) == 0 {
+	if n == 0 {
 		return nil
+	}
+	recent := make([]*Assignment, 0, n)
+	for _, s := range f.all {
+		if in(&s.a) {
+			recent = append(recent, &s.a)
+		}
 	}
 	slices.SortFunc(recent, func(a, b *Assignment) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) })
 	out := make([]AssignmentSummary, len(recent))

@@ -38,37 +38,54 @@ type journeyState struct {
 // far as that term lasts with its grace (Book.Due looks back as far as any
 // term could): the same occurrences for a third of the work.
 func (st *journeyState) occurrences(now time.Time, horizon time.Duration) []Occurrence {
-	var out []Occurrence
+	type ritualTerm struct {
+		id     agreement.TermID
+		ritual string
+		reach  time.Duration // the longest any version's occurrence lasts, with grace
+	}
+	type termDue struct {
+		ritualTerm
+		title, spelt string
+		occ          []agreement.Occurrence
+	}
+	var due []termDue // each ritual term's due occurrences, in Book.Occurrences' order of terms
+	n := 0
 	for _, r := range st.book.Agreements() {
-		var order []agreement.TermID // every term, in order of first appearance
-		ritual := map[agreement.TermID]string{}
-		reach := map[agreement.TermID]time.Duration{}
+		var all []ritualTerm // every term, in order of first appearance
 		for _, v := range r.Versions {
 			for _, t := range v.Terms {
-				if _, seen := reach[t.ID]; !seen {
-					order = append(order, t.ID)
+				i := slices.IndexFunc(all, func(x ritualTerm) bool { return x.id == t.ID })
+				if i < 0 {
+					i = len(all)
+					all = append(all, ritualTerm{id: t.ID})
 				}
-				reach[t.ID] = max(reach[t.ID], time.Duration(t.Timing.DurationMinutes+t.Timing.GraceMinutes)*time.Minute)
+				all[i].reach = max(all[i].reach, time.Duration(t.Timing.DurationMinutes+t.Timing.GraceMinutes)*time.Minute)
 				if t.Ritual != "" {
-					ritual[t.ID] = t.Ritual
+					all[i].ritual = t.Ritual
 				}
 			}
 		}
-		title := r.Current().Title
-		for _, id := range order {
-			rit, ok := ritual[id]
-			if !ok {
+		for _, t := range all {
+			if t.ritual == "" {
 				continue
 			}
-			term := id.String()
-			for _, o := range st.book.TermOccurrences(r.ID, id, now.Add(-reach[id]), now.Add(horizon)) {
-				if o.Outcome == "" && o.GraceEnd.After(now) {
-					out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: title, Term: term,
-						Ritual: rit, Start: o.Start, End: o.GraceEnd})
-				}
-			}
+			occ := st.book.TermOccurrences(r.ID, t.id, now.Add(-t.reach), now.Add(horizon))
+			occ = slices.DeleteFunc(occ, func(o agreement.Occurrence) bool { return o.Outcome != "" || !o.GraceEnd.After(now) })
+			due = append(due, termDue{ritualTerm: t, title: r.Current().Title, spelt: t.id.String(), occ: occ})
+			n += len(occ)
 		}
 	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Occurrence, 0, n)
+	for _, d := range due {
+		for _, o := range d.occ {
+			out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: d.title, Term: d.spelt,
+				Ritual: d.ritual, Start: o.Start, End: o.GraceEnd})
+		}
+	}
+	// By start; on a tie, in the order of terms above, as Book.Occurrences.
 	slices.SortStableFunc(out, func(a, b Occurrence) int { return a.Start.Compare(b.Start) })
 	return out
 }
