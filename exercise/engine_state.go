@@ -2,7 +2,6 @@ package exercise
 
 import (
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -33,60 +32,38 @@ type journeyState struct {
 // in its order, less the occurrences of terms without a ritual. Terms of
 // earlier versions keep their rituals, so an occurrence of a term since
 // amended still finds its exercise.
-//
-// It asks the book for each ritual term's occurrences, looking back only as
-// far as that term lasts with its grace (Book.Due looks back as far as any
-// term could): the same occurrences for a third of the work.
 func (st *journeyState) occurrences(now time.Time, horizon time.Duration) []Occurrence {
-	type ritualTerm struct {
-		id     agreement.TermID
-		ritual string
-		reach  time.Duration // the longest any version's occurrence lasts, with grace
-	}
-	type termDue struct {
-		ritualTerm
-		title, spelt string
-		occ          []agreement.Occurrence
-	}
-	var due []termDue // each ritual term's due occurrences, in Book.Occurrences' order of terms
-	n := 0
-	for _, r := range st.book.Agreements() {
-		var all []ritualTerm // every term, in order of first appearance
-		for _, v := range r.Versions {
-			for _, t := range v.Terms {
-				i := slices.IndexFunc(all, func(x ritualTerm) bool { return x.id == t.ID })
-				if i < 0 {
-					i = len(all)
-					all = append(all, ritualTerm{id: t.ID})
-				}
-				all[i].reach = max(all[i].reach, time.Duration(t.Timing.DurationMinutes+t.Timing.GraceMinutes)*time.Minute)
-				if t.Ritual != "" {
-					all[i].ritual = t.Ritual
-				}
-			}
-		}
-		for _, t := range all {
-			if t.ritual == "" {
-				continue
-			}
-			occ := st.book.TermOccurrences(r.ID, t.id, now.Add(-t.reach), now.Add(horizon))
-			occ = slices.DeleteFunc(occ, func(o agreement.Occurrence) bool { return o.Outcome != "" || !o.GraceEnd.After(now) })
-			due = append(due, termDue{ritualTerm: t, title: r.Current().Title, spelt: t.id.String(), occ: occ})
-			n += len(occ)
-		}
-	}
-	if n == 0 {
+	due := st.book.Due(now, horizon)
+	if len(due) == 0 {
 		return nil
 	}
-	out := make([]Occurrence, 0, n)
-	for _, d := range due {
-		for _, o := range d.occ {
-			out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: d.title, Term: d.spelt,
-				Ritual: d.ritual, Start: o.Start, End: o.GraceEnd})
+	type rituals struct {
+		title  string
+		ritual map[agreement.TermID]string
+	}
+	byAgreement := map[agreement.ID]rituals{}
+	out := make([]Occurrence, 0, len(due))
+	for _, o := range due {
+		rs, ok := byAgreement[o.Agreement]
+		if !ok {
+			rs = rituals{ritual: map[agreement.TermID]string{}}
+			if r, ok := st.book.Agreement(o.Agreement); ok {
+				rs.title = r.Current().Title
+				for _, v := range r.Versions {
+					for _, t := range v.Terms {
+						if t.Ritual != "" {
+							rs.ritual[t.ID] = t.Ritual
+						}
+					}
+				}
+			}
+			byAgreement[o.Agreement] = rs
+		}
+		if ritual, ok := rs.ritual[o.Term]; ok {
+			out = append(out, Occurrence{Agreement: uuid.UUID(o.Agreement), AgreementTitle: rs.title, Term: o.Term.String(),
+				Ritual: ritual, Start: o.Start, End: o.GraceEnd})
 		}
 	}
-	// By start; on a tie, in the order of terms above, as Book.Occurrences.
-	slices.SortStableFunc(out, func(a, b Occurrence) int { return a.Start.Compare(b.Start) })
 	return out
 }
 
