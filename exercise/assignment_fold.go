@@ -671,21 +671,14 @@ const RecentWindow = 28 * 24 * time.Hour
 // start. It is what [Snapshot.Recent] carries.
 func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
-	in := func(a *Assignment) bool { return !a.DueStart.Before(since) || !a.Status.Closed() }
-	n := 0
+	recent := make([]*Assignment, 0, len(f.all))
 	for _, s := range f.all {
-		if in(&s.a) {
-			n++
+		if a := &s.a; !a.DueStart.Before(since) || !a.Status.Closed() {
+			recent = append(recent, a)
 		}
 	}
-	if n == 0 {
+	if len(recent) == 0 {
 		return nil
-	}
-	recent := make([]*Assignment, 0, n)
-	for _, s := range f.all {
-		if in(&s.a) {
-			recent = append(recent, &s.a)
-		}
 	}
 	slices.SortFunc(recent, func(a, b *Assignment) int { return compareDue(a.DueStart, b.DueStart, a.ID, b.ID) })
 	out := make([]AssignmentSummary, len(recent))
