@@ -55,8 +55,11 @@ func invalid(field, format string, args ...any) *ValidationError {
 // prefix returns err with a *ValidationError's field prefixed by prefix +
 // "."; other errors pass through unchanged.
 func prefix(p string, err error) error {
+	if err == nil {
+		return nil // before ve, which escapes: a nil error allocates nothing
+	}
 	var ve *ValidationError
-	if err == nil || !errors.As(err, &ve) {
+	if !errors.As(err, &ve) {
 		return err
 	}
 	cp := *ve

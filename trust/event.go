@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/mendkit/mend/internal/schemafile"
 )
 
@@ -238,9 +239,11 @@ type EventSpec struct {
 }
 
 var (
-	registryMu sync.RWMutex
-	registry   = map[string]EventSpec{}
-	typeRE     = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
+	// registry maps a type string to its EventSpec. Registration happens at
+	// init; every event a fold checks looks its type up, from every goroutine,
+	// and a sync.Map serves those reads without contention.
+	registry sync.Map
+	typeRE   = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
 )
 
 // RegisterEventType registers an event type so events of that type decode to
@@ -266,12 +269,10 @@ func RegisterEventType(spec EventSpec) error {
 			return invalid("visibilities", "%q is not a visibility", v)
 		}
 	}
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[spec.Type]; dup {
+	spec.Visibilities = slices.Clone(spec.Visibilities)
+	if _, dup := registry.LoadOrStore(spec.Type, spec); dup {
 		return fmt.Errorf("trust: register %s: %w: already registered", spec.Type, ErrConflict)
 	}
-	registry[spec.Type] = spec
 	return nil
 }
 
@@ -293,21 +294,22 @@ func LookupEventType(typ string) (EventSpec, bool) {
 // lookup returns the registered spec of typ as the registry keeps it, for
 // reads inside this package that hand nothing out.
 func lookup(typ string) (EventSpec, bool) {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	s, ok := registry[typ]
-	return s, ok
+	s, ok := registry.Load(typ)
+	if !ok {
+		return EventSpec{}, false
+	}
+	return s.(EventSpec), true
 }
 
 // EventTypes lists the registered event types in sorted order.
 func EventTypes() []EventSpec {
-	registryMu.RLock()
-	out := make([]EventSpec, 0, len(registry))
-	for _, s := range registry {
+	var out []EventSpec
+	registry.Range(func(_, v any) bool {
+		s := v.(EventSpec)
 		s.Visibilities = slices.Clone(s.Visibilities)
 		out = append(out, s)
-	}
-	registryMu.RUnlock()
+		return true
+	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
 	return out
 }
@@ -315,6 +317,17 @@ func EventTypes() []EventSpec {
 // sourceOf returns the CloudEvents source of a relationship's events,
 // "urn:uuid:<relationship>".
 func sourceOf(id RelationshipID) string { return id.UUID().URN() }
+
+// isSourceOf reports whether s is sourceOf(id), in the canonical lower-case
+// form, without building the string: every fold validates every event.
+func isSourceOf(s string, id RelationshipID) bool {
+	rest, ok := strings.CutPrefix(s, "urn:uuid:")
+	if !ok || len(rest) != 36 || strings.ContainsAny(rest, "ABCDEF") {
+		return false
+	}
+	u, err := uuid.Parse(rest)
+	return err == nil && RelationshipID(u) == id
+}
 
 // Sensitive reports whether the event carries safety data, which is private to
 // its owner, never notified and never exported.
@@ -415,7 +428,7 @@ func (e Event) Validate() error {
 		return invalid("id", "is required")
 	case e.Relationship.IsZero():
 		return invalid("relationship", "is required")
-	case e.Source != sourceOf(e.Relationship):
+	case !isSourceOf(e.Source, e.Relationship):
 		return invalid("source", "must be \"urn:uuid:<relationship>\"")
 	case !registered && !typeRE.MatchString(e.Type): // registered types were checked when they were registered
 		return invalid("type", "%q is not a namespaced event type", e.Type)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mendkit/mend/internal/keys"
@@ -742,7 +744,7 @@ func (j *Journey) Gates(now time.Time) []GateResult { return j.gatesTo(j.phase+1
 // gatesTo evaluates the current phase's exit gates and, when phase to
 // exists, its entry gates.
 func (j *Journey) gatesTo(to int, now time.Time) []GateResult {
-	var out []GateResult
+	out := make([]GateResult, 0, len(j.profile.Phases[j.phase].Exit)+len(j.profile.Phases[min(to, len(j.profile.Phases)-1)].Entry))
 	for _, g := range j.profile.Phases[j.phase].Exit {
 		out = append(out, j.eval(g, now))
 	}
@@ -789,10 +791,11 @@ func (j *Journey) RegressionFor(b BreachID) (PhaseChange, bool) {
 // eval evaluates a gate at now.
 func (j *Journey) eval(g Gate, now time.Time) GateResult {
 	r := GateResult{Gate: g, Met: true}
-	fail := func(format string, args ...any) {
+	fail := func(parts ...string) {
 		r.Met = false
-		r.Reason = fmt.Sprintf(format, args...)
+		r.Reason = strings.Join(parts, "")
 	}
+	itoa := strconv.Itoa
 	min := g.Min
 	if min == 0 {
 		min = 1
@@ -813,7 +816,7 @@ func (j *Journey) eval(g Gate, now time.Time) GateResult {
 	case GateBreachNotOngoing:
 		for _, b := range j.breaches {
 			if b.ongoing {
-				fail("breach %s is still ongoing", b.breach.ID)
+				fail("breach ", b.breach.ID.String(), " is still ongoing")
 				break
 			}
 		}
@@ -821,7 +824,7 @@ func (j *Journey) eval(g Gate, now time.Time) GateResult {
 		for _, b := range j.breaches {
 			for _, p := range j.rel.Partners {
 				if b.accounts[p.ID] == 0 {
-					fail("%s has not given an account of breach %s", p.DisplayName, b.breach.ID)
+					fail(p.DisplayName, " has not given an account of breach ", b.breach.ID.String())
 					return r
 				}
 			}
@@ -832,7 +835,7 @@ func (j *Journey) eval(g Gate, now time.Time) GateResult {
 	case GateAcknowledgementAccepted:
 		for _, b := range j.breaches {
 			if !b.accepted {
-				fail("no acknowledgement of breach %s has been accepted yet", b.breach.ID)
+				fail("no acknowledgement of breach ", b.breach.ID.String(), " has been accepted yet")
 				return r
 			}
 		}
@@ -852,7 +855,7 @@ func (j *Journey) eval(g Gate, now time.Time) GateResult {
 			}
 		}
 		if n < min {
-			fail("%d of %d needs requests answered", n, min)
+			fail(itoa(n), " of ", itoa(min), " needs requests answered")
 		}
 	case GateEventCount:
 		n := j.counts[g.EventType]
@@ -860,12 +863,12 @@ func (j *Journey) eval(g Gate, now time.Time) GateResult {
 			n = j.phaseCount[g.EventType]
 		}
 		if n < min {
-			fail("%d of %d %s events", n, min, g.EventType)
+			fail(itoa(n), " of ", itoa(min), " ", g.EventType, " events")
 		}
 	case GateDaysInPhase:
 		days := int(now.Sub(j.phaseSince) / (24 * time.Hour))
 		if days < g.Days {
-			fail("%d of %d days in this phase", days, g.Days)
+			fail(itoa(days), " of ", itoa(g.Days), " days in this phase")
 		}
 	}
 	return r

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"time"
 
 	"github.com/mendkit/mend/agreement"
@@ -365,12 +366,12 @@ func assignmentOf(e trust.Event) (exercise.AssignmentID, bool) {
 // stream: the same few IDs recur on nearly every event, and hashing every
 // mention took a sixth of the generator's CPU time (BenchmarkGenerate).
 type pseudonyms struct {
-	key  []byte
+	mac  hash.Hash
 	seen map[[17]byte]string
 }
 
 func newPseudonyms(key []byte) *pseudonyms {
-	return &pseudonyms{key: key, seen: map[[17]byte]string{}}
+	return &pseudonyms{mac: hmac.New(sha256.New, key), seen: map[[17]byte]string{}}
 }
 
 // pseud returns the pseudonym of a typed ID.
@@ -384,9 +385,9 @@ func (p *pseudonyms) id(kind byte, id [16]byte) string {
 	if s, ok := p.seen[k]; ok {
 		return s
 	}
-	mac := hmac.New(sha256.New, p.key)
-	mac.Write(k[:])
-	s := string(kind) + "-" + hex.EncodeToString(mac.Sum(nil)[:8])
+	p.mac.Reset()
+	p.mac.Write(k[:])
+	s := string(kind) + "-" + hex.EncodeToString(p.mac.Sum(nil)[:8])
 	p.seen[k] = s
 	return s
 }

@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -293,15 +292,12 @@ func runCouple(ctx context.Context, cfg Config, key []byte, i int) result {
 	r.stats.Exported = 1
 	r.stats.JourneyEvents = len(c.Events)
 	r.stats.Events = len(x.Events)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// An exported record is about 250 bytes of JSON.
+	buf := make([]byte, 0, 256*len(x.Events))
 	for i := range x.Events {
-		if err := enc.Encode(&x.Events[i]); err != nil {
-			r.err = fmt.Errorf("simulate: couple %d: %w", i, err)
-			return r
-		}
+		buf = x.Events[i].AppendJSON(buf)
 	}
-	r.events = buf.Bytes()
+	r.events = buf
 	sum, rows := Summarise(x, d, cfg.Params.Weeks, cfg.IncludeSafety)
 	r.couple = sum.appendCSV(nil)
 	for _, row := range rows {

@@ -23,8 +23,11 @@ func Invalid(pkg, field, format string, args ...any) *trust.ValidationError {
 // prefix + "."; other errors pass through unchanged. It lets a containing
 // value report the full path of a nested field.
 func Prefix(prefix string, err error) error {
+	if err == nil {
+		return nil // before ve, which escapes: a nil error allocates nothing
+	}
 	var ve *trust.ValidationError
-	if err == nil || !errors.As(err, &ve) {
+	if !errors.As(err, &ve) {
 		return err
 	}
 	cp := *ve
