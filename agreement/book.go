@@ -516,9 +516,6 @@ func (b *Book) Check(e trust.Event) error {
 // belongs to this relationship; the actor may write it; the agreement's
 // state allows it. On any error the Book is unchanged.
 func (b *Book) Apply(e trust.Event) error {
-	if !strings.HasPrefix(e.Type, pkg+".") {
-		return nil
-	}
 	mutate, err := b.prepare(e)
 	if err != nil {
 		return err
@@ -536,9 +533,6 @@ func (b *Book) Apply(e trust.Event) error {
 // only when all accept it. commit must run once, before anything else
 // changes the Book; committing an event the Book has moved past panics.
 func (b *Book) Prepare(e trust.Event) (commit func(), err error) {
-	if !strings.HasPrefix(e.Type, pkg+".") {
-		return ignore, nil // not the Book's: nothing to fold, nothing to go stale
-	}
 	mutate, err := b.prepare(e)
 	if err != nil {
 		return nil, err
