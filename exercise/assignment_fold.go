@@ -671,7 +671,7 @@ const RecentWindow = 28 * 24 * time.Hour
 // start. It is what [Snapshot.Recent] carries.
 func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
 	since := now.Add(-RecentWindow)
-	recent := make([]*Assignment, 0, len(f.all))
+	var recent []*Assignment
 	for _, s := range f.all {
 		if a := &s.a; !a.DueStart.Before(since) || !a.Status.Closed() {
 			recent = append(recent, a)
