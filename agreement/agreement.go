@@ -383,8 +383,8 @@ func parseClock(s string) (hour, minute int, err error) {
 	return t.Hour(), t.Minute(), nil
 }
 
-// LocalDate returns the local date of t in loc, formatted as [DateLayout].
-func LocalDate(t time.Time, loc *time.Location) string { return t.In(loc).Format(DateLayout) }
+// localDate returns the local date of t in loc, formatted as [DateLayout].
+func localDate(t time.Time, loc *time.Location) string { return t.In(loc).Format(DateLayout) }
 
 // clone returns a copy of a that shares no slice with it: the Book keeps its
 // own versions and hands out copies, so neither the caller's payload nor a

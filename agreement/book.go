@@ -616,7 +616,7 @@ func (b *Book) record(e trust.Event, id ID) (*record, error) {
 // review date after at and no more than MaxTransparencyReviewDays after it.
 func (b *Book) checkTransparencyDates(e trust.Event, v Agreement, at time.Time, field string) error {
 	loc := b.Location()
-	today, _ := parseDate(LocalDate(at, loc))
+	today, _ := parseDate(localDate(at, loc))
 	limit := today.AddDate(0, 0, MaxTransparencyReviewDays).Format(DateLayout)
 	for i, t := range v.Terms {
 		s, ok := t.sunset(loc)

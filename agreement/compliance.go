@@ -383,7 +383,7 @@ func (b *Book) termCompliance(r *record, tid TermID, from, to time.Time) (TermCo
 			if s, ok := endTerm.sunset(loc); ok && s.Sub(to) <= sunsetWarning {
 				add(ReasonSunsetSoon)
 			}
-		} else if endTerm.ReviewOn <= LocalDate(to.Add(-time.Nanosecond), loc) {
+		} else if endTerm.ReviewOn <= localDate(to.Add(-time.Nanosecond), loc) {
 			add(ReasonReviewDue)
 		}
 	}

@@ -97,7 +97,7 @@ func (d *Draft) Remove(id TermID) error {
 func (d *Draft) prepare(t *Term) error {
 	loc, _ := d.rel.Location()
 	if t.Kind == Transparency && t.ReviewOn == "" {
-		t.ReviewOn = LocalDate(d.now.Add(DefaultTransparencyReview), loc)
+		t.ReviewOn = localDate(d.now.Add(DefaultTransparencyReview), loc)
 	}
 	if len(t.CommittedBy) == 2 && t.CommittedBy[0] == d.rel.Partners[1].ID && t.CommittedBy[1] == d.rel.Partners[0].ID {
 		t.CommittedBy = Both(d.rel)

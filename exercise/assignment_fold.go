@@ -663,14 +663,14 @@ func (f *Assignments) HistoryOf(key string) (History, bool) {
 	return c, true
 }
 
-// RecentWindow is how far back [Assignments.Recent] looks for closed assignments.
-const RecentWindow = 28 * 24 * time.Hour
+// recentWindow is how far back [Assignments.Recent] looks for closed assignments.
+const recentWindow = 28 * 24 * time.Hour
 
 // Recent returns summaries of every open assignment and of the closed ones
-// whose due window started within [RecentWindow] before now, ordered by due
+// whose due window started within the 28 days before now, ordered by due
 // start. It is what [Snapshot.Recent] carries.
 func (f *Assignments) Recent(now time.Time) []AssignmentSummary {
-	since := now.Add(-RecentWindow)
+	since := now.Add(-recentWindow)
 	var recent []*Assignment
 	for _, s := range f.all {
 		if a := &s.a; !a.DueStart.Before(since) || !a.Status.Closed() {

@@ -53,8 +53,8 @@ func Codebook() []CodebookEntry {
 	return out
 }
 
-// Columns returns the CSV columns of a row type: its fields' JSON names, in order.
-func Columns(row any) []string {
+// columns returns the CSV columns of a row type: its fields' JSON names, in order.
+func columns(row any) []string {
 	t := reflect.TypeOf(row)
 	var out []string
 	for i := range t.NumField() {

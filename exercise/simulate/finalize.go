@@ -106,8 +106,8 @@ func Finalize(cfg Config, dir string) (Manifest, error) {
 		name, part string
 		columns    []string
 	}{
-		{"couples.csv", "couples.csv", Columns(CoupleSummary{})},
-		{"panel.csv", "panel.csv", Columns(PanelRow{})},
+		{"couples.csv", "couples.csv", columns(CoupleSummary{})},
+		{"panel.csv", "panel.csv", columns(PanelRow{})},
 	}
 	for _, j := range joins {
 		if err := joinParts(dir, j.name, j.part, strings.Join(j.columns, ",")+"\n", p.Parts()); err != nil {
