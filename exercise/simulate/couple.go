@@ -95,13 +95,12 @@ func Simulate(ctx context.Context, p Params, seed uint64, index int) (Couple, er
 	if err := p.Validate(); err != nil {
 		return Couple{}, err
 	}
-	return simulate(ctx, p, DrawCouple(p, seed, index), seed, nil)
+	return simulate(ctx, p, DrawCouple(p, seed, index), seed)
 }
 
-// simulate runs one couple; its stream is appended to buf[:0], a buffer a
-// worker reuses from one couple to the next (nil: a new one).
-func simulate(ctx context.Context, p Params, d Draw, seed uint64, buf []trust.Event) (Couple, error) {
-	s, err := newSim(ctx, p, d, seed, buf)
+// simulate runs one couple.
+func simulate(ctx context.Context, p Params, d Draw, seed uint64) (Couple, error) {
+	s, err := newSim(ctx, p, d, seed)
 	if err != nil {
 		return Couple{}, err
 	}
@@ -197,10 +196,8 @@ func newScheduler(name string) exercise.Scheduler {
 // about 13 events a week on the default model.
 const eventsPerWeek = 16
 
-func newSim(ctx context.Context, p Params, d Draw, seed uint64, buf []trust.Event) (*sim, error) {
-	if buf == nil {
-		buf = make([]trust.Event, 0, eventsPerWeek*p.Weeks)
-	}
+func newSim(ctx context.Context, p Params, d Draw, seed uint64) (*sim, error) {
+	buf := make([]trust.Event, 0, eventsPerWeek*p.Weeks)
 	loc, err := time.LoadLocation(d.TimeZone)
 	if err != nil {
 		return nil, err

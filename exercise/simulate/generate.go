@@ -274,7 +274,7 @@ func runCouple(ctx context.Context, cfg Config, key []byte, i int) result {
 		r.stats.NoConsent = 1
 		return r
 	}
-	c, err := simulate(ctx, cfg.Params, d, cfg.Seed, nil)
+	c, err := simulate(ctx, cfg.Params, d, cfg.Seed)
 	if err != nil {
 		r.err = err
 		return r
