@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mendkit/mend/exercise/simulate"
+	"github.com/mendkit/mend/internal/cputime"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -77,7 +78,7 @@ func encodeRate[T any](events []T) (float64, error) {
 		return 0, nil
 	}
 	n := 0
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Used()
 	for time.Since(start) < time.Second {
 		for _, e := range events {
 			if _, err := json.Marshal(e); err != nil {
@@ -86,7 +87,7 @@ func encodeRate[T any](events []T) (float64, error) {
 		}
 		n += len(events)
 	}
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := cputime.Used() - cpu0; cpu > 0 {
 		return float64(n) / cpu.Seconds(), nil
 	}
 	return float64(n) / time.Since(start).Seconds(), nil

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/mendkit/mend/exercise/simulate"
+	"github.com/mendkit/mend/internal/cputime"
 )
 
 func main() {
@@ -127,9 +128,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Used()
 	counts, err := simulate.Generate(ctx, cfg, *out)
-	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	elapsed, cpu := time.Since(start), cputime.Used()-cpu0
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mendkit/mend/exercise/simulate"
+	"github.com/mendkit/mend/internal/cputime"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -33,7 +34,7 @@ func BenchmarkGenerate(b *testing.B) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(64 << 20))
 	events := 0
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	for b.Loop() {
 		c, err := simulate.Generate(context.Background(), simulate.Config{Params: p, Seed: 1, Workers: runtime.GOMAXPROCS(0)}, b.TempDir())
 		if err != nil {
@@ -41,7 +42,7 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 		events += c.JourneyEvents
 	}
-	reportRates(b, events, cpuTime()-cpu0)
+	reportRates(b, events, cputime.Used()-cpu0)
 }
 
 // reportRates reports events per second and, where CPU time can be read,
@@ -84,7 +85,7 @@ func encode[T any](b *testing.B, events []T) {
 	defer runtime.GOMAXPROCS(prev)
 	n := 0
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	for b.Loop() {
 		for _, e := range events {
 			if _, err := json.Marshal(e); err != nil {
@@ -93,7 +94,7 @@ func encode[T any](b *testing.B, events []T) {
 		}
 		n += len(events)
 	}
-	reportRates(b, n, cpuTime()-cpu0)
+	reportRates(b, n, cputime.Used()-cpu0)
 }
 
 // BenchmarkSimulate measures simulating one couple's 26 weeks through the
