@@ -51,7 +51,26 @@ type Options struct {
 	SafetySupport string
 	// PlanHorizon is how far ahead a refresh looks for agreement rituals. Default: 7 days.
 	PlanHorizon time.Duration
+	// ClockSkew is how far after the engine's clock an event may be dated
+	// ([Command.Time], [At], a journey's Started, a time a payload says
+	// something happened): a client's clock may run a little ahead, but no
+	// fact is recorded in the future. Zero or negative means
+	// [DefaultClockSkew].
+	ClockSkew time.Duration
+	// MaxBackdate is how long before the engine's clock an event (or a
+	// journey's Started) may be dated, to back-fill what happened while a
+	// partner was offline. An event is never dated before its journey began.
+	// Zero or negative means [DefaultMaxBackdate].
+	MaxBackdate time.Duration
 }
+
+// The defaults of [Options.ClockSkew] and [Options.MaxBackdate].
+const (
+	// DefaultClockSkew is how far ahead of the engine's clock an event may be dated by default.
+	DefaultClockSkew = 2 * time.Minute
+	// DefaultMaxBackdate is how far back an event may be dated by default.
+	DefaultMaxBackdate = 7 * 24 * time.Hour
+)
 
 // Engine is the facade an app embeds to run couples' journeys. It records
 // facts, runs agreements, plans exercises with a pluggable [Scheduler], and
@@ -111,6 +130,8 @@ type Engine struct {
 	analysis  progress.Options
 	horizon   time.Duration
 	support   string
+	skew      time.Duration
+	backdate  time.Duration
 
 	mu       sync.Mutex
 	journeys map[trust.RelationshipID]*journeyState
@@ -119,7 +140,8 @@ type Engine struct {
 // NewEngine returns an engine with opts, filling defaults for zero fields.
 func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{store: opts.Store, catalogue: opts.Catalogue, scheduler: opts.Scheduler, clock: opts.Clock,
-		ids: opts.IDs, reminders: opts.Reminders, manual: opts.ManualPhases, crisis: opts.Crisis, analysis: opts.Analysis, horizon: opts.PlanHorizon, support: opts.SafetySupport, journeys: map[trust.RelationshipID]*journeyState{}}
+		ids: opts.IDs, reminders: opts.Reminders, manual: opts.ManualPhases, crisis: opts.Crisis, analysis: opts.Analysis, horizon: opts.PlanHorizon, support: opts.SafetySupport,
+		skew: opts.ClockSkew, backdate: opts.MaxBackdate, journeys: map[trust.RelationshipID]*journeyState{}}
 	if e.store == nil {
 		e.store = store.NewMemory()
 	}
@@ -144,6 +166,12 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	if e.horizon <= 0 {
 		e.horizon = 7 * 24 * time.Hour
+	}
+	if e.skew <= 0 {
+		e.skew = DefaultClockSkew
+	}
+	if e.backdate <= 0 {
+		e.backdate = DefaultMaxBackdate
 	}
 	if e.reminders == (ReminderPolicy{}) {
 		e.reminders = DefaultReminderPolicy()
@@ -186,7 +214,11 @@ type Command struct {
 	Visibility trust.Visibility
 	// SealKey groups sealed answers.
 	SealKey string
-	// Time is when the fact happened, for back-filled entries; zero means now.
+	// Time is when the fact happened, for back-filled entries; zero means
+	// now. It may lie at most [Options.MaxBackdate] before the engine's
+	// clock, never before the journey began, and at most
+	// [Options.ClockSkew] after it; otherwise the command is refused with
+	// a *trust.ValidationError naming "time".
 	Time time.Time
 	// IdempotencyKey makes a retried command apply once: a second command with
 	// the same key from the same writer in the same relationship returns the
@@ -317,6 +349,10 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 		if by == (trust.Actor{}) {
 			by = trust.SystemActor
 		}
+		at, err := e.eventTime(st, now, d.cmd.Time)
+		if err != nil {
+			return err
+		}
 		var id trust.EventID
 		if key != "" {
 			id = idemID(st.rel, actor, key, len(events))
@@ -325,10 +361,6 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 			if id, err = trust.NewID[trust.Event](e.ids); err != nil {
 				return err
 			}
-		}
-		at := d.cmd.Time
-		if at.IsZero() {
-			at = now
 		}
 		ev, err := trust.NewEvent(d.cmd.Data, trust.Header{ID: id, Relationship: st.rel, Sequence: st.seq + 1,
 			Time: at, Recorded: now, Actor: by, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -12,8 +13,10 @@ import (
 // system. Zero IDs of the partners and of the relationship are filled from the
 // engine's ID source, in that order, and a zero Started is now; the Result's
 // ID is the relationship's, and [Engine.Relationship] returns the couple as
-// recorded. It fails with trust.ErrConflict if the relationship already has
-// a journey.
+// recorded. A Started more than [Options.ClockSkew] after the engine's clock,
+// or more than [Options.MaxBackdate] before it, is refused with a
+// *trust.ValidationError naming "relationship.started". It fails with
+// trust.ErrConflict if the relationship already has a journey.
 func (e *Engine) StartJourney(ctx context.Context, rel trust.Relationship, profile trust.Profile) (Result[trust.RelationshipID], error) {
 	if profile.Key == "" {
 		profile = trust.DefaultProfile()
@@ -22,6 +25,16 @@ func (e *Engine) StartJourney(ctx context.Context, rel trust.Relationship, profi
 		return Result[trust.RelationshipID]{}, err
 	}
 	now := e.clock.Now().UTC()
+	switch {
+	case rel.Started.IsZero():
+		rel.Started = now
+	case rel.Started.After(now.Add(e.skew)):
+		return Result[trust.RelationshipID]{}, check.Invalid("exercise", "relationship.started",
+			"%s is in the future: a journey may start at most %s after the engine's clock (%s)", rel.Started.UTC().Format(time.RFC3339), e.skew, now.Format(time.RFC3339))
+	case rel.Started.Before(now.Add(-e.backdate)):
+		return Result[trust.RelationshipID]{}, check.Invalid("exercise", "relationship.started",
+			"%s is more than %s before the engine's clock (%s): back-dating is limited", rel.Started.UTC().Format(time.RFC3339), e.backdate, now.Format(time.RFC3339))
+	}
 	for i := range rel.Partners {
 		if err := fillID(e.ids, &rel.Partners[i].ID); err != nil {
 			return Result[trust.RelationshipID]{}, err
@@ -29,9 +42,6 @@ func (e *Engine) StartJourney(ctx context.Context, rel trust.Relationship, profi
 	}
 	if err := fillID(e.ids, &rel.ID); err != nil {
 		return Result[trust.RelationshipID]{}, err
-	}
-	if rel.Started.IsZero() {
-		rel.Started = now
 	}
 	start := &trust.JourneyStarted{Relationship: rel, Profile: profile}
 	if err := start.Validate(); err != nil {

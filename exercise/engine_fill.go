@@ -24,6 +24,7 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 	switch d := p.(type) {
 	case *trust.Breach:
 		c := *d
+		f.fail(e.breachTimes(c, at))
 		newID(f, &c.ID)
 		out = &c
 	case *trust.Account:
@@ -269,6 +270,13 @@ func (f *filler) optionalAuthor(field string, p **trust.PartnerID) {
 	*p = &v
 }
 
+// fail records err, unless an earlier check already failed.
+func (f *filler) fail(err error) {
+	if f.err == nil {
+		f.err = err
+	}
+}
+
 // newID fills a zero ID from the engine's ID source once every check passed.
 func newID[T any](f *filler, id *trust.ID[T]) {
 	f.draws = append(f.draws, func(ids trust.IDSource) error {
@@ -279,4 +287,56 @@ func newID[T any](f *filler, id *trust.ID[T]) {
 		*id = v
 		return err
 	})
+}
+
+// eventTime returns the time of an event the engine writes at now: t, or now
+// when t is zero. A time more than the clock skew after now, more than the
+// back-dating limit before it, or before the journey began is refused with a
+// *trust.ValidationError naming "time", so no client moves a journey's
+// clock: phase gates, due windows and snoozes are measured from the engine's.
+func (e *Engine) eventTime(st *journeyState, now, t time.Time) (time.Time, error) {
+	if t.IsZero() {
+		return now, nil
+	}
+	switch began := st.journey.Relationship().Started; {
+	case t.After(now.Add(e.skew)):
+		return time.Time{}, check.Invalid("exercise", "time", "%s is in the future: an event may be dated at most %s after the engine's clock (%s)",
+			t.UTC().Format(time.RFC3339), e.skew, now.Format(time.RFC3339))
+	case t.Before(began):
+		return time.Time{}, check.Invalid("exercise", "time", "%s is before the journey began (%s)",
+			t.UTC().Format(time.RFC3339), began.UTC().Format(time.RFC3339))
+	case t.Before(now.Add(-e.backdate)):
+		return time.Time{}, check.Invalid("exercise", "time", "%s is more than %s before the engine's clock (%s): back-dating is limited",
+			t.UTC().Format(time.RFC3339), e.backdate, now.Format(time.RFC3339))
+	}
+	return t, nil
+}
+
+// notAfter refuses a time a payload says something happened at when it lies
+// more than the clock skew after at, the time of the event that says so.
+func (e *Engine) notAfter(field string, t, at time.Time) error {
+	if t.After(at.Add(e.skew)) {
+		return check.Invalid("exercise", field, "%s is in the future: it may be at most %s after the event's time (%s)",
+			t.UTC().Format(time.RFC3339), e.skew, at.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// breachTimes refuses a breach said to have happened, or come to light,
+// after the event that records it.
+func (e *Engine) breachTimes(b trust.Breach, at time.Time) error {
+	for _, r := range []struct {
+		field string
+		tr    trust.TimeRange
+	}{{"data.happened", b.Happened}, {"data.came_to_light", b.CameToLight}} {
+		if err := e.notAfter(r.field+".start", r.tr.Start, at); err != nil {
+			return err
+		}
+		if r.tr.End != nil {
+			if err := e.notAfter(r.field+".end", *r.tr.End, at); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
