@@ -164,7 +164,7 @@ func NewJourney(first Event) (*Journey, error) {
 	}
 	j := &Journey{
 		rel: start.Relationship, profile: start.Profile, seq: 1, last: first.Time,
-		phaseSince: first.Time, phaseSeq: 1,
+		phaseSince: first.RecordedTime, phaseSeq: 1,
 		breachIdx: map[BreachID]int{}, acks: map[AcknowledgementID]*ackState{},
 		needsIdx: map[NeedsRequestID]int{}, commit: map[PartnerID]CommitmentAnswer{},
 		flags: map[SafetyFlagID]PartnerID{}, consents: map[PartnerID]map[ProfessionalID]consent{},
@@ -206,7 +206,10 @@ func (j *Journey) Sequence() Sequence { return j.seq }
 // Phase returns the current phase.
 func (j *Journey) Phase() Phase { return j.profile.Phases[j.phase] }
 
-// PhaseSince returns when the current phase began.
+// PhaseSince returns when the current phase began: when the event that
+// began it (the journey's start or a phase change) was recorded, not the time
+// it claims, so back-dating a start or a phase change never shortens a
+// days-in-phase gate.
 func (j *Journey) PhaseSince() time.Time { return j.phaseSince }
 
 // Count returns how many events of a type the journey has seen, of any
@@ -700,7 +703,9 @@ func (j *Journey) decidePhase(e Event, d *PhaseChange) (func(), error) {
 		if to != j.phase+1 {
 			return nil, refuse(e.Type, nil, "a journey advances one phase at a time: from %q the next phase is not %q", cur.Key, d.To)
 		}
-		if err := j.gatesAt(e.Time, to); err != nil {
+		// Gates are met when the change is recorded, by the writer's
+		// clock, whatever time the event claims.
+		if err := j.gatesAt(e.RecordedTime, to); err != nil {
 			return nil, err
 		}
 	case Regressed:
@@ -715,7 +720,7 @@ func (j *Journey) decidePhase(e Event, d *PhaseChange) (func(), error) {
 	}
 	return func() {
 		j.phase = to
-		j.phaseSince = e.Time
+		j.phaseSince = e.RecordedTime
 		j.phaseSeq = e.Sequence
 		j.phaseCount = map[string]int{}
 	}, nil
