@@ -259,6 +259,23 @@ func sameParticipants(e trust.Event, a Assignment, ps []trust.PartnerID) error {
 	return nil
 }
 
+// MaxSnooze is how far ahead of when it is recorded a partner may move
+// work: a snooze's Until, and the start of a due window a partner or a
+// professional proposes or schedules. It is measured from the event's
+// RecordedTime, the writer's clock (the engine's), not from the time the
+// event claims, so no one parks an assignment out of the plan for good;
+// beyond it, skip the assignment and let the plan adapt.
+const MaxSnooze = 60 * 24 * time.Hour
+
+// notTooFar refuses a time t more than [MaxSnooze] after e was recorded.
+func notTooFar(e trust.Event, field string, t time.Time) error {
+	if t.Sub(e.RecordedTime) > MaxSnooze {
+		return check.Invalid("exercise", field, "%s is more than %d days after %s, when this is recorded; skip it instead and let the plan adapt",
+			t.UTC().Format(time.RFC3339), int(MaxSnooze/(24*time.Hour)), e.RecordedTime.Format(time.RFC3339))
+	}
+	return nil
+}
+
 func (f *Assignments) pausedFor(e trust.Event, ex *Exercise) error {
 	if ex.Mode.Joint() && f.JointWorkPaused() {
 		return refuse(e.Type, trust.ErrPausedForSafety, "joint work is paused")
@@ -284,6 +301,11 @@ func (f *Assignments) propose(e trust.Event, d *AssignmentProposed) (func(), err
 	}
 	if p, ok := e.Actor.Partner(); ok && !slices.Contains(d.Participants, p) {
 		return nil, refuse(e.Type, trust.ErrForbidden, "a partner proposes exercises only for themselves or for both")
+	}
+	if e.Actor.Kind != trust.ActorSystem {
+		if err := notTooFar(e, "data.due_start", d.DueStart); err != nil {
+			return nil, err
+		}
 	}
 	if err := lifecycleVisibility(e, !ex.Mode.Joint()); err != nil {
 		return nil, err
@@ -327,6 +349,11 @@ func (f *Assignments) schedule(e trust.Event, d *AssignmentScheduled) (func(), e
 	}
 	if e.Actor.Kind == trust.ActorProfessional {
 		return nil, refuse(e.Type, trust.ErrForbidden, "the system or a participant schedules an assignment")
+	}
+	if e.Actor.Kind != trust.ActorSystem {
+		if err := notTooFar(e, "data.due_start", d.DueStart); err != nil {
+			return nil, err
+		}
 	}
 	if err := lifecycleVisibility(e, s.a.Solo()); err != nil {
 		return nil, err
@@ -520,8 +547,8 @@ func (f *Assignments) snooze(e trust.Event, d *AssignmentSnoozed) (func(), error
 	if !d.Until.After(e.Time) {
 		return nil, check.Invalid("exercise", "data.until", "must be after the time of the snooze")
 	}
-	if d.Until.Sub(e.Time) > 60*24*time.Hour {
-		return nil, check.Invalid("exercise", "data.until", "is more than 60 days away; skip it instead and let the plan adapt")
+	if err := notTooFar(e, "data.until", d.Until); err != nil {
+		return nil, err
 	}
 	if err := lifecycleVisibility(e, s.a.Solo()); err != nil {
 		return nil, err
