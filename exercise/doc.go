@@ -49,6 +49,21 @@
 // even from another engine over the same store. Appends use optimistic
 // concurrency per relationship, so several engines may share a store.
 //
+// Time comes from the engine's clock. A command may date its event earlier
+// than now ([At], [Command.Time]) to back-fill what happened while a partner
+// was offline, by at most [Options.MaxBackdate] (default
+// [DefaultMaxBackdate], 7 days) and never before the journey began; nothing
+// is dated more than [Options.ClockSkew] (default [DefaultClockSkew], 2
+// minutes) after the engine's clock, and the same limits hold for a
+// journey's Started. Payload times that say when something happened (a
+// breach, a term broken, a ritual held) cannot lie after their event, and
+// payload times that move work later (a snooze's Until, a due window a
+// partner proposes or schedules) lie at most [MaxSnooze] (60 days) after the
+// engine's clock. Days in a phase count from when the phase change was
+// recorded, so no date a client sends shortens a phase gate. A time out of
+// bounds is a *trust.ValidationError naming the field ("time",
+// "relationship.started", "data.until", …).
+//
 // The engine keeps every journey it touches folded in memory (journey,
 // agreements, assignments, scheduler signals, reminders sent), updated event
 // by event, so planning never replays history. Each event is built once and
