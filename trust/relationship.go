@@ -4,7 +4,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/mendkit/mend/internal/textrule"
 )
 
 // Partner is one person in a relationship. mend assumes nothing about gender,
@@ -157,17 +158,14 @@ func (r Relationship) BothConsentToResearch() bool {
 	return n == 2
 }
 
-// text checks a free-text field of the trust package: valid UTF-8, present
-// (not only white space) when minLen > 0, and at most maxLen characters.
+// text checks a free-text field of the trust package with the rule every
+// mend package shares (see internal/textrule): clean, valid UTF-8 with no
+// control character but newline and tab and no bidirectional override,
+// embedding or isolate; present (not only white space) when minLen > 0; at
+// most maxLen characters.
 func text(field, s string, minLen, maxLen int) error {
-	if !utf8.ValidString(s) {
-		return invalid(field, "is not valid UTF-8")
-	}
-	if minLen > 0 && strings.TrimSpace(s) == "" {
-		return invalid(field, "is required")
-	}
-	if n := utf8.RuneCountInString(s); n > maxLen {
-		return invalid(field, "is %d characters; the limit is %d", n, maxLen)
+	if p := textrule.Problem(s, minLen, maxLen); p != "" {
+		return invalid(field, "%s", p)
 	}
 	return nil
 }

@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mendkit/mend/internal/schemafile"
+	"github.com/mendkit/mend/internal/textrule"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -35,17 +35,13 @@ func Prefix(prefix string, err error) error {
 	return &cp
 }
 
-// Text checks a free-text field: valid UTF-8, present (not only white
-// space) when minLen > 0, and at most maxLen characters.
+// Text checks a free-text field with the rule every mend package shares
+// (see internal/textrule): clean, valid UTF-8 with no control character but
+// newline and tab and no bidirectional override, embedding or isolate;
+// present (not only white space) when minLen > 0; at most maxLen characters.
 func Text(pkg, field, s string, minLen, maxLen int) error {
-	if !utf8.ValidString(s) {
-		return Invalid(pkg, field, "is not valid UTF-8")
-	}
-	if minLen > 0 && strings.TrimSpace(s) == "" {
-		return Invalid(pkg, field, "is required")
-	}
-	if n := utf8.RuneCountInString(s); n > maxLen {
-		return Invalid(pkg, field, "is %d characters; the limit is %d", n, maxLen)
+	if p := textrule.Problem(s, minLen, maxLen); p != "" {
+		return Invalid(pkg, field, "%s", p)
 	}
 	return nil
 }
