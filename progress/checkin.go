@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mendkit/mend/internal/check"
 	"github.com/mendkit/mend/progress/instrument"
@@ -74,8 +73,8 @@ func (c CheckIn) Validate() error {
 		return check.Invalid(pkgName, "feelings", "has %d words; the limit is %d", len(c.Feelings), maxFeelings)
 	}
 	for i, f := range c.Feelings {
-		if !utf8.ValidString(f) || strings.TrimSpace(f) == "" || utf8.RuneCountInString(f) > feelingMaxRunes {
-			return check.Invalid(pkgName, "feelings."+strconv.Itoa(i), "must be 1 to %d characters of text", feelingMaxRunes)
+		if err := check.Text(pkgName, "feelings."+strconv.Itoa(i), f, 1, feelingMaxRunes); err != nil {
+			return err
 		}
 	}
 	if err := validateAnswers("answers", c.Answers); err != nil {
@@ -154,12 +153,11 @@ func (n CheckInNote) Validate() error {
 		return check.Invalid(pkgName, "checkin", "is required")
 	case n.Partner.IsZero():
 		return check.Invalid(pkgName, "partner", "is required")
-	case !utf8.ValidString(n.Note):
-		return check.Invalid(pkgName, "note", "is not valid UTF-8")
-	case utf8.RuneCountInString(n.Note) > checkInNoteMaxRunes:
-		return check.Invalid(pkgName, "note", "is longer than %d characters", checkInNoteMaxRunes)
 	case strings.TrimSpace(n.Note) == "" && len(n.Answers) == 0:
 		return check.Invalid(pkgName, "note", "a check-in note needs a note or private answers")
+	}
+	if err := check.Text(pkgName, "note", n.Note, 0, checkInNoteMaxRunes); err != nil {
+		return err
 	}
 	return validateAnswers("answers", n.Answers)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/mendkit/mend/internal/schemafile"
@@ -45,10 +46,14 @@ type RawPayload struct {
 // EventType returns the type the event was decoded with.
 func (p *RawPayload) EventType() string { return p.Type }
 
-// Validate accepts any JSON object; the app that owns the type validates it.
+// Validate accepts any JSON object in valid UTF-8 (as JSON must be); the app
+// that owns the type validates its fields, including their text.
 func (p *RawPayload) Validate() error {
 	if !json.Valid(p.JSON) || len(bytes.TrimSpace(p.JSON)) == 0 || bytes.TrimSpace(p.JSON)[0] != '{' {
 		return invalid("data", "must be a JSON object")
+	}
+	if !utf8.Valid(p.JSON) {
+		return invalid("data", "is not valid UTF-8")
 	}
 	return nil
 }
@@ -448,6 +453,9 @@ func (e Event) Validate() error {
 		return invalid("data", "is required")
 	case e.Data.EventType() != e.Type:
 		return invalid("type", "is %q but data is a %q payload", e.Type, e.Data.EventType())
+	}
+	if err := firstErr(text("subject", e.Subject, 0, 200), text("sealkey", e.SealKey, 0, 200)); err != nil {
+		return err
 	}
 	if err := e.Actor.Validate(); err != nil {
 		return err

@@ -343,6 +343,9 @@ func (r Response) Validate() error {
 	if strings.TrimSpace(r.Version) == "" || len(r.Version) > 20 {
 		return check.Invalid(pkg, "version", "is required (at most 20 characters)")
 	}
+	if err := check.Text(pkg, "version", r.Version, 1, 20); err != nil {
+		return err
+	}
 	if len(r.Answers) > 200 {
 		return check.Invalid(pkg, "answers", "has more than 200 answers")
 	}
