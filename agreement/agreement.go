@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/jsonvalue"
 	"github.com/mendkit/mend/internal/keys"
 	"github.com/mendkit/mend/trust"
 )
@@ -318,7 +319,7 @@ func decodeStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return decodeErr(err)
 	}
-	if dec.More() {
+	if jsonvalue.Trailing(dec, b) {
 		return check.Invalid(pkg, "", "trailing data after the JSON value")
 	}
 	return nil

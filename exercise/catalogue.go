@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/jsonvalue"
 	"github.com/mendkit/mend/internal/keys"
 	"github.com/mendkit/mend/trust"
 )
@@ -596,7 +597,7 @@ func ParseCatalogue(b []byte, profiles ...trust.Profile) (*Catalogue, error) {
 	if err := dec.Decode(&data); err != nil {
 		return nil, decodeErr(err)
 	}
-	if dec.More() {
+	if jsonvalue.Trailing(dec, b) {
 		return nil, invalid("", "trailing data after the catalogue")
 	}
 	return NewCatalogue(data, profiles...)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mendkit/mend/internal/jsonvalue"
 	"github.com/mendkit/mend/internal/keys"
 )
 
@@ -199,7 +200,7 @@ func ParseProfile(b []byte) (Profile, error) {
 	if err := dec.Decode(&p); err != nil {
 		return Profile{}, decodeErr(err)
 	}
-	if dec.More() {
+	if jsonvalue.Trailing(dec, b) {
 		return Profile{}, invalid("", "trailing data after the profile")
 	}
 	if err := p.Validate(); err != nil {

@@ -9,12 +9,14 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mendkit/mend/agreement"
 	"github.com/mendkit/mend/exercise"
 	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/jsonvalue"
 	"github.com/mendkit/mend/internal/schemafile"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
@@ -161,16 +163,29 @@ func joinPath(a, b string) string {
 }
 
 // decodeJSON decodes one JSON value the way the validator wants it (numbers
-// as json.Number) and refuses trailing data.
+// as json.Number). It refuses a body that is not UTF-8, as JSON must be
+// (encoding/json would quietly turn each bad byte into U+FFFD), and anything
+// but white space after the value.
 func decodeJSON(b []byte) (any, error) {
+	if !utf8.Valid(b) {
+		i := 0
+		for i < len(b) {
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			i += size
+		}
+		return nil, fmt.Errorf("the body is not valid UTF-8 (byte 0x%02x at byte %d)", b[i], i)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, errors.New("unexpected data after the JSON value")
+	if jsonvalue.Trailing(dec, b) {
+		return nil, fmt.Errorf("unexpected data after the JSON value at byte %d", dec.InputOffset())
 	}
 	return v, nil
 }

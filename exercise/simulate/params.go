@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mendkit/mend/internal/check"
+	"github.com/mendkit/mend/internal/jsonvalue"
 	"github.com/mendkit/mend/trust"
 )
 
@@ -160,7 +161,7 @@ func ParseParams(b []byte) (Params, error) {
 	if err := dec.Decode(&p); err != nil {
 		return Params{}, check.Invalid(pkg, "", "parameter file: %v", err)
 	}
-	if dec.More() {
+	if jsonvalue.Trailing(dec, b) {
 		return Params{}, check.Invalid(pkg, "", "parameter file: trailing data")
 	}
 	return p, p.Validate()
