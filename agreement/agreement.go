@@ -342,7 +342,9 @@ func decodeErr(err error) error {
 	return check.Invalid(pkg, "", "malformed JSON: %s", msg)
 }
 
-// text checks a free-text field's presence and length in characters.
+// text checks a free-text field with the shared rule of [check.Text]: clean
+// text (no control character but newline and tab, no bidirectional
+// override, valid UTF-8), present when minLen > 0, at most maxLen characters.
 func text(field, s string, minLen, maxLen int) error {
 	return check.Text(pkg, field, s, minLen, maxLen)
 }

@@ -717,7 +717,9 @@ func (c *Catalogue) Data() CatalogueData {
 // MarshalJSON encodes the catalogue as its document.
 func (c *Catalogue) MarshalJSON() ([]byte, error) { return json.Marshal(c.data) }
 
-// text checks a free-text field's presence and length in characters.
+// text checks a free-text field with the shared rule of [check.Text]: clean
+// text (no control character but newline and tab, no bidirectional
+// override, valid UTF-8), present when minLen > 0, at most maxLen characters.
 func text(field, s string, minLen, maxLen int) error {
 	return check.Text("exercise", field, s, minLen, maxLen)
 }

@@ -44,7 +44,14 @@
 //
 // Nothing here judges free text or diagnoses anyone: the library records what
 // each partner says, and the hurt partner's answer decides whether an
-// acknowledgement landed.
+// acknowledgement landed. It does refuse text that could show one partner
+// something other than what the other wrote: every free-text field and name
+// (and an event's subject and seal key) must be valid UTF-8 with no control
+// character but newline and tab (no NUL, carriage return, escape, DEL or C1
+// control) and none of the bidirectional embedding, override and isolate
+// controls U+202A–U+202E and U+2066–U+2069, or validation fails with a
+// [*ValidationError] naming the field. The direction marks U+200E, U+200F and
+// U+061C are allowed: right-to-left writing needs them.
 //
 // # Determinism
 //

@@ -151,3 +151,17 @@ func TestRawPayloadMustBeUTF8(t *testing.T) {
 	assert.Contains(t, ve.Problem, "UTF-8")
 	assert.NoError(t, (&trust.RawPayload{Type: "myapp.note", JSON: json.RawMessage(`{"text":"日本 🙂"}`)}).Validate())
 }
+
+// ParseProfile reads one JSON value: anything but white space after it is refused.
+func TestParseProfileRefusesTrailingData(t *testing.T) {
+	b, err := json.Marshal(trust.DefaultProfile())
+	require.NoError(t, err)
+	_, err = trust.ParseProfile(append(b, " \r\n\t"...))
+	require.NoError(t, err)
+	for _, tail := range []string{"}", "]", ",", " x", "{}", "\x00"} {
+		_, err := trust.ParseProfile(append(append([]byte(nil), b...), tail...))
+		var ve *trust.ValidationError
+		require.ErrorAs(t, err, &ve, "%q", tail)
+		assert.Contains(t, ve.Problem, "trailing data", "%q", tail)
+	}
+}
