@@ -33,12 +33,12 @@
 // with nothing but white space after it (otherwise a 400 naming the body,
 // the empty field). They are checked against mend's published JSON Schemas
 // (with format assertions) and then by the library, which refuses control and
-// bidirectional control characters in text; a bad one gets a 400 RFC 9457 problem document whose "errors"
-// extension names each invalid field, and nothing is written. The library's
-// refusals map to 404 (not found), 409 (conflict, a gate not met, a
-// transition the state does not allow, joint work on hold) and 403. An
-// Idempotency-Key header makes a retried write apply once; keys are scoped to
-// the calling partner.
+// bidirectional control characters in text; a bad one gets a 400 RFC 9457
+// problem document whose "errors" extension names each invalid field, and
+// nothing is written. The library's refusals map to 404 (not found), 409
+// (conflict, a gate not met, a transition the state does not allow, joint
+// work on hold) and 403. An Idempotency-Key header makes a retried write
+// apply once; keys are scoped to the calling partner.
 //
 // # Reads and writes
 //
