@@ -291,6 +291,8 @@ func TestParseParams(t *testing.T) {
 		{"empty object", `{}`, "", "every field has a default"},
 		{"override", `{"couples": 5, "weeks": 3, "consent_rate": 1}`, "", "fields override the defaults"},
 		{"unknown field", `{"coupels": 5}`, "", "a typo is refused"},
+		{"trailing brace", `{"couples": 5}}`, "", "a file is one JSON value"},
+		{"trailing garbage", `{"couples": 5} x`, "", "a file is one JSON value"},
 		{"bad rate", `{"consent_rate": 1.5}`, "consent_rate", "rates are probabilities"},
 		{"bad profile", `{"profiles": [{"value": "nope", "weight": 1}]}`, "profiles.0.value", "profiles are built-in keys"},
 		{"zero weights", `{"schedulers": [{"value": "default", "weight": 0}]}`, "schedulers", "weights must not all be zero"},
