@@ -18,7 +18,7 @@ var (
 		{"a\x00b", "U+0000"},
 		{"ring\x07", "U+0007"},
 		{"\x1b[2Jcleared", "U+001B"},
-		{"windows\r\nline", "U+000D"},
+		{"lone\rreturn", "U+000D"},
 		{"del\x7f", "U+007F"},
 		{"next\u0085line", "U+0085"},
 		{"txt.\u202eexe", "U+202E"},
@@ -26,7 +26,7 @@ var (
 		{"ok\xff\xfe", "UTF-8"},
 		{"half \xe6\x97", "UTF-8"},
 	}
-	cleanText = []string{"two\nlines", "a\ttab", "mañana", "日本", "I feel 🙂", "עברית\u200f 12"}
+	cleanText = []string{"two\nlines", "form\r\nlines", "a\ttab", "mañana", "日本", "I feel 🙂", "עברית\u200f 12"}
 )
 
 // textFields lists trust's free-text fields, each as the value to validate

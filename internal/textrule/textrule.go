@@ -4,8 +4,9 @@
 // text check, the others through internal/check.Text).
 //
 // Text is clean when it is valid UTF-8 and contains no control character
-// other than newline (U+000A) and tab (U+0009): no NUL, no carriage return,
-// no other C0 control (U+0000–U+001F), no DEL (U+007F) and no C1 control
+// other than newline (U+000A, or a carriage return directly followed by one,
+// as browsers send form text) and tab (U+0009): no NUL, no lone carriage
+// return, no other C0 control (U+0000–U+001F), no DEL (U+007F) and no C1 control
 // (U+0080–U+009F, including NEL U+0085). It also contains none of the
 // bidirectional embedding, override and isolate controls (U+202A–U+202E and
 // U+2066–U+2069), which reorder the text displayed after them and so can make
@@ -33,7 +34,8 @@ func Problem(s string, minLen, maxLen int) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+			crlf := c == '\r' && i+1 < len(s) && s[i+1] == '\n'
+			if (c < 0x20 && c != '\n' && c != '\t' && !crlf) || c == 0x7f {
 				return fmt.Sprintf("contains a control character (U+%04X) at byte %d", c, i)
 			}
 			i++

@@ -23,7 +23,8 @@ func TestProblem(t *testing.T) {
 		{"a\x00b", "contains a control character (U+0000) at byte 1"},
 		{"bell\x07", "contains a control character (U+0007) at byte 4"},
 		{"\x1b[31mred", "contains a control character (U+001B) at byte 0"},
-		{"cr\r\n", "contains a control character (U+000D) at byte 2"},
+		{"crlf\r\nline", ""}, // a carriage return before a newline is a line end
+		{"cr\rline", "contains a control character (U+000D) at byte 2"},
 		{"del\x7f", "contains a control character (U+007F) at byte 3"},
 		{"ñ\u0085", "contains a control character (U+0085) at byte 2"},
 		{"\u009b", "contains a control character (U+009B) at byte 0"},
