@@ -33,12 +33,35 @@ func (s *conflictCounter) Append(ctx context.Context, rel trust.RelationshipID, 
 	return last, err
 }
 
+// sharedStores are the stores two engines share in these tests: the memory
+// store, and one opened file store (a log directory admits one opener at a
+// time, store.ErrLocked, so engines in one process share the *store.File;
+// engines in several processes cannot share a file store).
+var sharedStores = map[string]func(t *testing.T) store.Store{
+	"memory": func(*testing.T) store.Store { return store.NewMemory() },
+	"file": func(t *testing.T) store.Store {
+		dir := t.TempDir()
+		f, err := store.OpenFile(dir, store.FileOptions{})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = f.Close() })
+		_, err = store.OpenFile(dir, store.FileOptions{})
+		require.ErrorIs(t, err, store.ErrLocked, "a second opener is refused")
+		return f
+	},
+}
+
 // twoEngines runs a couple's journey on engine A (c.eng) and returns a
-// second engine, B, on the same store and clock, which has already folded
-// the journey as it stands.
+// second engine, B, on the same memory store and clock, which has already
+// folded the journey as it stands.
 func twoEngines(t *testing.T, seed uint64) (*couple, *exercise.Engine, *conflictCounter) {
 	t.Helper()
-	shared := &conflictCounter{Store: store.NewMemory()}
+	return twoEnginesOn(t, seed, store.NewMemory())
+}
+
+// twoEnginesOn is twoEngines over st.
+func twoEnginesOn(t *testing.T, seed uint64, st store.Store) (*couple, *exercise.Engine, *conflictCounter) {
+	t.Helper()
+	shared := &conflictCounter{Store: st}
 	c := newCouple(t, trust.DefaultProfile(), shared, seed)
 	c.understand(true)
 	b, err := exercise.NewEngine(exercise.Options{Store: shared, Clock: c.clock, IDs: trust.SeededIDs(seed + 1000)})
@@ -59,7 +82,13 @@ func jointItems(p exercise.Plan) []exercise.PlanItem {
 }
 
 func TestFlagThroughOneEnginePausesJointWorkOnAnother(t *testing.T) {
-	c, b, _ := twoEngines(t, 31)
+	for name, open := range sharedStores {
+		t.Run(name, func(t *testing.T) { flagThroughOneEngine(t, open(t)) })
+	}
+}
+
+func flagThroughOneEngine(t *testing.T, st store.Store) {
+	c, b, _ := twoEnginesOn(t, 31, st)
 	_, err := b.Refresh(c.ctx, c.rel.ID)
 	require.NoError(t, err)
 	before, err := b.Plan(c.ctx, c.rel.ID, c.a)
@@ -100,7 +129,13 @@ func TestFlagThroughOneEnginePausesJointWorkOnAnother(t *testing.T) {
 }
 
 func TestCompletionThroughOneEngineLeavesAnothersPlan(t *testing.T) {
-	c, b, _ := twoEngines(t, 32)
+	for name, open := range sharedStores {
+		t.Run(name, func(t *testing.T) { completionThroughOneEngine(t, open(t)) })
+	}
+}
+
+func completionThroughOneEngine(t *testing.T, st store.Store) {
+	c, b, _ := twoEnginesOn(t, 32, st)
 	_, err := c.eng.Refresh(c.ctx, c.rel.ID)
 	require.NoError(t, err)
 	plan, err := b.Plan(c.ctx, c.rel.ID, c.a)
