@@ -104,16 +104,17 @@ const (
 // State lives in the [store.Store] as one append-only event stream per
 // relationship; the engine keeps a folded copy of each journey it has touched
 // (phase, agreements, assignments, progress signals, reminders sent), so Plan
-// never replays history. Several engines (processes, replicas) may share one
-// store: before every query and every command an engine folds in the events
-// written since its copy, by anyone, so what it answers is at least as new
-// as what the store held when the call began — a safety flag raised through
-// one engine pauses joint work in the next read of every other. That costs
-// one read of the store's tail per call. Appends use optimistic concurrency:
-// a command that loses a race to a write in between re-checks against the
-// new state and retries. A command may carry an idempotency key; a retried
-// command with the same key returns the first one's Result and writes
-// nothing.
+// never replays history. Several engines may share one store (in one process,
+// or in several over a database store an app implements): before every query
+// and every command an engine folds in the events written since its copy, by
+// anyone, so what it answers is at least as new as what the store held when
+// the call began, and a safety flag raised through one engine pauses joint
+// work in the next read of every other. That costs one [store.Store.Last]
+// per call, and a read of the new events when there are any. Appends use
+// optimistic concurrency: a command that loses a race to a write in between
+// re-checks against the new state and retries. A command may carry an
+// idempotency key; a retried command with the same key returns the first
+// one's Result and writes nothing.
 //
 // The engine does not authenticate: an app must establish that its caller
 // is the actor it passes as by, as examples/wellness-api does with the
@@ -497,9 +498,12 @@ func (e *Engine) tryState(ctx context.Context, rel trust.RelationshipID) (*journ
 			st.stale = true
 			e.drop(st)
 		}
-		// On a store error the cached copy is still a true prefix of the
-		// stream: keep it, and let the next call catch up.
-		return st, err
+		if err != nil {
+			// On a store error the cached copy is still a true prefix of
+			// the stream: keep it, and let the next call catch up.
+			return nil, err
+		}
+		return st, nil
 	}
 	if err := e.load(ctx, st); err != nil {
 		// Keep nothing for a journey that could not be loaded: probing
@@ -529,6 +533,7 @@ func (e *Engine) forget(rel trust.RelationshipID) {
 // Evict drops the engine's folded copy of a journey; the next call reloads
 // it from the store. Services that hold many journeys call it for the ones
 // that have gone quiet; nothing is lost, since the store is the truth.
+// Freshness does not need it: every call folds in what other engines wrote.
 func (e *Engine) Evict(rel trust.RelationshipID) { e.forget(rel) }
 
 // load folds the events of a relationship's stream after the last one st
