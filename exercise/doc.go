@@ -47,7 +47,8 @@
 // writes nothing. A command may carry an idempotency key
 // ([WithIdempotencyKey]): a retry returns the first Result and writes nothing,
 // even from another engine over the same store. Appends use optimistic
-// concurrency per relationship, so several engines may share a store.
+// concurrency per relationship, so several engines may share a store; each
+// folds in what the others wrote before it answers any call.
 //
 // Time comes from the engine's clock. A command may date its event earlier
 // than now ([At], [Command.Time]) to back-fill what happened while a partner

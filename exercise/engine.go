@@ -103,12 +103,18 @@ const (
 //
 // State lives in the [store.Store] as one append-only event stream per
 // relationship; the engine keeps a folded copy of each journey it has touched
-// (phase, agreements, assignments, progress signals, reminders sent) and
-// catches up from the store when another writer got there first, so Plan
-// never replays history. Appends use optimistic concurrency: a command that
-// loses a race re-checks against the new state and retries. A command may
-// carry an idempotency key; a retried command with the same key returns the
-// first one's Result and writes nothing.
+// (phase, agreements, assignments, progress signals, reminders sent), so Plan
+// never replays history. Several engines may share one store (in one process,
+// or in several over a database store an app implements): before every query
+// and every command an engine folds in the events written since its copy, by
+// anyone, so what it answers is at least as new as what the store held when
+// the call began, and a safety flag raised through one engine pauses joint
+// work in the next read of every other. That costs one [store.Store.Last]
+// per call, and a read of the new events when there are any. Appends use
+// optimistic concurrency: a command that loses a race to a write in between
+// re-checks against the new state and retries. A command may carry an
+// idempotency key; a retried command with the same key returns the first
+// one's Result and writes nothing.
 //
 // The engine does not authenticate: an app must establish that its caller
 // is the actor it passes as by, as examples/wellness-api does with the
@@ -449,7 +455,12 @@ func (e *Engine) replayResult(ctx context.Context, st *journeyState, actor trust
 	return out, nil
 }
 
-// state returns the cached journey, loading it from the store the first time.
+// state returns the cached journey brought up to date with the store: the
+// first call for a journey folds its whole stream, every later one folds the
+// events written since (by this engine's other calls or by another engine
+// sharing the store), so every query and every command starts from a state
+// at least as new as the store held when it began. The journey is returned
+// unlocked; callers lock st.mu to read or change it.
 func (e *Engine) state(ctx context.Context, rel trust.RelationshipID) (*journeyState, error) {
 	if rel.IsZero() {
 		return nil, check.Invalid("exercise", "relationship", "is required")
@@ -462,6 +473,10 @@ func (e *Engine) state(ctx context.Context, rel trust.RelationshipID) (*journeyS
 	}
 }
 
+// tryState returns the cached journey caught up with the store, or errStale
+// when the cached copy was dropped (while it waited, or because what the
+// store holds after it does not fold onto it): the caller takes a fresh one,
+// which load folds from the start.
 func (e *Engine) tryState(ctx context.Context, rel trust.RelationshipID) (*journeyState, error) {
 	e.mu.Lock()
 	st, ok := e.journeys[rel]
@@ -475,20 +490,38 @@ func (e *Engine) tryState(ctx context.Context, rel trust.RelationshipID) (*journ
 	if st.stale {
 		return nil, errStale // dropped while we waited: take the fresh one
 	}
-	if st.journey == nil {
-		if err := e.load(ctx, st); err != nil {
-			// Keep nothing for a journey that could not be loaded: probing
-			// unknown IDs must not grow the cache.
+	if st.journey != nil {
+		err := e.load(ctx, st)
+		if errors.Is(err, errStale) {
+			// Another writer's events do not fold onto the cached copy:
+			// drop it, and fold the stream again from the start.
 			st.stale = true
-			e.mu.Lock()
-			if e.journeys[rel] == st {
-				delete(e.journeys, rel)
-			}
-			e.mu.Unlock()
+			e.drop(st)
+		}
+		if err != nil {
+			// On a store error the cached copy is still a true prefix of
+			// the stream: keep it, and let the next call catch up.
 			return nil, err
 		}
+		return st, nil
+	}
+	if err := e.load(ctx, st); err != nil {
+		// Keep nothing for a journey that could not be loaded: probing
+		// unknown IDs must not grow the cache.
+		st.stale = true
+		e.drop(st)
+		return nil, err
 	}
 	return st, nil
+}
+
+// drop removes st from the cache, unless a fresh copy has replaced it.
+func (e *Engine) drop(st *journeyState) {
+	e.mu.Lock()
+	if e.journeys[st.rel] == st {
+		delete(e.journeys, st.rel)
+	}
+	e.mu.Unlock()
 }
 
 func (e *Engine) forget(rel trust.RelationshipID) {
@@ -500,28 +533,55 @@ func (e *Engine) forget(rel trust.RelationshipID) {
 // Evict drops the engine's folded copy of a journey; the next call reloads
 // it from the store. Services that hold many journeys call it for the ones
 // that have gone quiet; nothing is lost, since the store is the truth.
+// Freshness does not need it: every call folds in what other engines wrote.
 func (e *Engine) Evict(rel trust.RelationshipID) { e.forget(rel) }
 
-// load folds a relationship's whole stream; it runs once per relationship
-// per engine, and again only if the cached state was dropped.
+// load folds the events of a relationship's stream after the last one st
+// has folded: the whole stream the first time, then only what was written
+// since. Called with st.mu held. When catching up, an event that does not
+// fold onto st (out of sequence, or refused by a fold), or a stream shorter
+// than what st folded, returns an error wrapping errStale: st is no longer a
+// prefix of the stream this engine can extend, and is dropped. The first load of a journey that does not exist returns
+// trust.ErrNotFound.
 func (e *Engine) load(ctx context.Context, st *journeyState) error {
-	first := true
-	for ev, err := range store.Scan(ctx, e.store, st.rel, 1) {
+	catchUp := st.journey != nil
+	if catchUp {
+		// Most calls find nothing new: asking for the stream's length
+		// costs no allocation, where a scan costs a few.
+		last, err := e.store.Last(ctx, st.rel)
+		if err != nil || last == st.seq {
+			return err
+		}
+		if last < st.seq {
+			return errors.Join(errStale, fmt.Errorf("exercise: journey %s: the store holds %d events, the engine folded %d", st.rel, last, st.seq))
+		}
+	}
+	return e.replay(ctx, st, catchUp)
+}
+
+// replay folds the events after st.seq, for load. It is a function of its
+// own so that the variables its loop captures are allocated only when there
+// is something to fold.
+func (e *Engine) replay(ctx context.Context, st *journeyState, catchUp bool) error {
+	for ev, err := range store.Scan(ctx, e.store, st.rel, st.seq+1) {
 		if err != nil {
 			return err
 		}
-		if first {
+		if st.journey == nil {
 			if err := st.start(ev, e.catalogue); err != nil {
 				return err
 			}
-			first = false
 			continue
 		}
-		if err := st.fold(ev); err != nil {
-			return fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", st.rel, ev.Sequence, err)
+		if err := st.fold(ev); err != nil { // the journey's fold refuses a sequence out of order
+			err = fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", st.rel, ev.Sequence, err)
+			if catchUp {
+				err = errors.Join(errStale, err)
+			}
+			return err
 		}
 	}
-	if first {
+	if st.journey == nil {
 		return fmt.Errorf("exercise: journey %s: %w", st.rel, trust.ErrNotFound)
 	}
 	return nil
