@@ -46,7 +46,9 @@
 // ErrPausedForSafety, ErrGateNotMet, ErrInvalidTransition); a refused command
 // writes nothing. A command may carry an idempotency key
 // ([WithIdempotencyKey]): a retry returns the first Result and writes nothing,
-// even from another engine over the same store. Appends use optimistic
+// even from another engine over the same store, and the key reused for a
+// different request is a *IdempotencyConflictError (trust.ErrConflict).
+// Appends use optimistic
 // concurrency per relationship, so several engines may share a store; each
 // folds in what the others wrote before it answers any call.
 //

@@ -120,8 +120,8 @@ const (
 // is the actor it passes as by, as examples/wellness-api does with the
 // partner bound to each bearer token. Idempotency keys are scoped to the
 // writer, so one partner reusing the other's key never sees the other's
-// events; a key reused with a different request returns the first request's
-// result.
+// events; a key reused with a different request is refused with a
+// *IdempotencyConflictError naming it.
 //
 // An Engine is safe for concurrent use.
 type Engine struct {
@@ -228,7 +228,11 @@ type Command struct {
 	Time time.Time
 	// IdempotencyKey makes a retried command apply once: a second command with
 	// the same key from the same writer in the same relationship returns the
-	// first one's result.
+	// first one's result and writes nothing, if it is the same request (the
+	// same event type, visibility, seal key and payload once the engine filled
+	// it, ignoring the IDs the engine fills and the time; see
+	// [IdempotencyConflictError]); a different request is refused with a
+	// *IdempotencyConflictError naming the key.
 	IdempotencyKey string
 }
 
@@ -336,7 +340,7 @@ func (e *Engine) tryCommit(ctx context.Context, st *journeyState, actor trust.Ac
 	}
 	if key != "" {
 		if first, ok := st.eventIDs[idemID(st.rel, actor, key, 0)]; ok {
-			return e.replayResult(ctx, st, actor, key, first)
+			return e.replayResult(ctx, st, actor, key, first, build)
 		}
 	}
 	now := e.clock.Now().UTC()
@@ -439,8 +443,9 @@ func idemID(rel trust.RelationshipID, actor trust.Actor, key string, i int) trus
 }
 
 // replayResult returns the events a previous command with the same
-// idempotency key wrote.
-func (e *Engine) replayResult(ctx context.Context, st *journeyState, actor trust.Actor, key string, first trust.Sequence) ([]trust.Event, error) {
+// idempotency key wrote, once build is shown to be that command again, and
+// a *IdempotencyConflictError when it is a different request.
+func (e *Engine) replayResult(ctx context.Context, st *journeyState, actor trust.Actor, key string, first trust.Sequence, build func(st *journeyState, now time.Time) ([]draft, error)) ([]trust.Event, error) {
 	events, err := e.store.Load(ctx, st.rel, first)
 	if err != nil {
 		return nil, err
@@ -451,6 +456,9 @@ func (e *Engine) replayResult(ctx context.Context, st *journeyState, actor trust
 			break
 		}
 		out = append(out, ev)
+	}
+	if err := e.replayedRequest(ctx, st.rel, key, first, out, build); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

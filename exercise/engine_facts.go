@@ -83,7 +83,12 @@ func fillID[T any](ids trust.IDSource, id *trust.ID[T]) error {
 // Opt adjusts a command built by one of the engine's typed methods.
 type Opt func(*Command)
 
-// WithIdempotencyKey makes the command apply once however often it is retried.
+// WithIdempotencyKey makes the command apply once however often it is
+// retried: a retry returns the first Result and writes nothing. The key is
+// scoped to the writer and the relationship. Reusing it for a different
+// request (another event type, visibility or seal key, or another payload
+// once the engine filled it, the IDs it fills and the time aside) is refused
+// with a *IdempotencyConflictError naming the key, and writes nothing.
 func WithIdempotencyKey(key string) Opt { return func(c *Command) { c.IdempotencyKey = key } }
 
 // WithVisibility sets the event's visibility where its type allows a choice.
