@@ -38,7 +38,10 @@
 // nothing is written. The library's refusals map to 404 (not found), 409
 // (conflict, a gate not met, a transition the state does not allow, joint
 // work on hold) and 403. An Idempotency-Key header makes a retried write
-// apply once; keys are scoped to the calling partner.
+// apply once: the same request sent again with the key returns the first
+// response and writes nothing. Keys are scoped to the calling partner. A key
+// reused for a different request (another route or payload) is a 409 whose
+// problem document names the Idempotency-Key, and nothing is written.
 //
 // # Reads and writes
 //

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/mendkit/mend/exercise"
 	"github.com/mendkit/mend/exercise/store"
 	"github.com/mendkit/mend/trust"
 )
@@ -59,6 +61,7 @@ var (
 func problemFor(log *slog.Logger, err error, dataPath string) problem {
 	var mbe *http.MaxBytesError
 	var ve *trust.ValidationError
+	var ice *exercise.IdempotencyConflictError
 	switch {
 	case errors.As(err, &mbe):
 		p := problemTooLarge
@@ -86,6 +89,13 @@ func problemFor(log *slog.Logger, err error, dataPath string) problem {
 		return problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound, Detail: err.Error()}
 	case errors.Is(err, trust.ErrGateNotMet):
 		return problem{Type: problemBase + "gate-not-met", Title: "Not every gate is met yet", Status: http.StatusConflict, Detail: err.Error()}
+	case errors.As(err, &ice):
+		// The engine's key is the partner's, scoped as idempotency makes it;
+		// the problem names the header's value the client sent.
+		_, key, _ := strings.Cut(ice.Key, "/")
+		return problem{Type: problemBase + "idempotency-key-reused", Title: "Idempotency-Key reused for a different request", Status: http.StatusConflict,
+			Detail: "The Idempotency-Key " + strconv.Quote(key) + " was already used for a different request; send a new key for a new request, or the first request again unchanged.",
+			Errors: []fieldError{{Field: "Idempotency-Key", Detail: "was already used for a different request"}}}
 	case errors.Is(err, trust.ErrConflict):
 		return problem{Type: problemBase + "conflict", Title: "Conflict", Status: http.StatusConflict, Detail: err.Error()}
 	case errors.Is(err, trust.ErrInvalidTransition):

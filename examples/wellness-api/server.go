@@ -247,7 +247,7 @@ func (s *server) idempotency(w http.ResponseWriter, r *http.Request, c caller) (
 			fieldError{Field: "Idempotency-Key", Detail: "must be 1 to 128 printable ASCII characters"}))
 		return "", false
 	}
-	return c.me.String() + "/" + k, true
+	return c.me.String() + "/" + k, true // problemFor reads the header's key back after the "/"
 }
 
 // relationship returns a journey's relationship from its first event, cached.
