@@ -11,7 +11,11 @@
 // The data directory holds the engine's durable event log (events/, the file
 // store of package store: an acknowledged write survives a crash) and
 // tokens.json, the SHA-256 hashes of the partners' bearer tokens, so a
-// restart keeps every journey and every token. SIGINT or SIGTERM stops the
+// restart keeps every journey and every token. The tokens file is JSON
+// Lines: starting a journey appends (and syncs) one record and never
+// rewrites the file; a record torn by a crash was never acknowledged and is
+// dropped, with a warning in the log, when the service starts. A tokens
+// file of the earlier one-document format is converted once. SIGINT or SIGTERM stops the
 // service gracefully: it stops accepting connections, lets requests in
 // flight finish and closes the store.
 //

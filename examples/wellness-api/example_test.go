@@ -20,7 +20,7 @@ func Example_startJourney() {
 	clock := trust.NewManualClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	dir, _ := os.MkdirTemp("", "wellness-api-example-")
 	defer os.RemoveAll(dir)
-	tok, _ := openTokens(dir + "/tokens.json")
+	tok, _ := openTokens(dir+"/tokens.json", nil)
 	eng, _ := exercise.NewEngine(exercise.Options{Store: store.NewMemory(), Clock: clock})
 	srv, _ := newServer(config{Engine: eng, Tokens: tok, Clock: clock})
 	h := srv.handler()

@@ -117,15 +117,14 @@ func (s *server) startJourney(w http.ResponseWriter, r *http.Request) {
 		}
 		profile = p
 	}
-	toks, err := s.tok.issue(s.clock.Now(),
-		binding{Relationship: rel.ID, Partner: rel.Partners[0].ID}, binding{Relationship: rel.ID, Partner: rel.Partners[1].ID})
+	toks, err := s.tok.issue(s.clock.Now(), rel.ID, rel.Partners[0].ID, rel.Partners[1].ID)
 	if err != nil {
 		writeProblem(w, problemFor(s.log, err, "data"))
 		return
 	}
 	started, err := s.eng.StartJourney(r.Context(), rel, profile)
 	if err != nil {
-		if rerr := s.tok.revoke(rel.ID); rerr != nil {
+		if rerr := s.tok.revoke(s.clock.Now(), rel.ID); rerr != nil {
 			s.log.Error("revoking the tokens of a journey that did not start", "err", rerr)
 		}
 		writeProblem(w, problemFor(s.log, err, "relationship"))

@@ -35,7 +35,7 @@ func newService(t testing.TB, dir string, clock *trust.ManualClock) *service {
 	t.Helper()
 	st, err := store.OpenFile(filepath.Join(dir, "events"), store.FileOptions{NoSync: true})
 	require.NoError(t, err)
-	tok, err := openTokens(filepath.Join(dir, "tokens.json"))
+	tok, err := openTokens(filepath.Join(dir, "tokens.json"), nil)
 	require.NoError(t, err)
 	eng, err := exercise.NewEngine(exercise.Options{Store: st, Clock: clock})
 	require.NoError(t, err)

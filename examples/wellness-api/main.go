@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	tok, err := openTokens(filepath.Join(*dataDir, "tokens.json"))
+	tok, err := openTokens(filepath.Join(*dataDir, "tokens.json"), log)
 	if err != nil {
 		return errors.Join(err, closeStore())
 	}

@@ -71,24 +71,3 @@ func TestIdempotentEvent(t *testing.T) {
 	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
 	assert.Len(t, events(t, s.call("GET", c.path("/timeline?type=trust.breach_recorded"), c.TokA, nil)), 2)
 }
-
-// TestTokensSurviveReopen checks the tokens file on its own: hashes only,
-// bindings kept, unknown tokens refused.
-func TestTokensSurviveReopen(t *testing.T) {
-	path := t.TempDir() + "/tokens.json"
-	tok, err := openTokens(path)
-	require.NoError(t, err)
-	rel, a, b := trust.RelationshipID{1}, trust.PartnerID{2}, trust.PartnerID{3}
-	issued, err := tok.issue(t0, binding{rel, a}, binding{rel, b})
-	require.NoError(t, err)
-	again, err := openTokens(path)
-	require.NoError(t, err)
-	got, ok := again.lookup(issued[1])
-	require.True(t, ok)
-	assert.Equal(t, binding{rel, b}, got)
-	_, ok = again.lookup(issued[0] + "x")
-	assert.False(t, ok)
-	require.NoError(t, again.revoke(rel))
-	_, ok = again.lookup(issued[0])
-	assert.False(t, ok, "a revoked token no longer opens the journey")
-}
