@@ -21,7 +21,11 @@
 //
 // # Access
 //
-// POST /journeys returns one token per partner. Every journey route takes
+// POST /journeys returns one token per partner. Being the one route open
+// without a token, it is rate-limited for the whole server: 10 journeys at
+// once, then one a minute by default (flags -journey-burst and
+// -journey-every); beyond that it answers 429 with a Retry-After header, in
+// seconds, and starts nothing. Every journey route takes
 // "Authorization: Bearer <token>": no token or an unknown one is 401, a
 // journey other than the token's own is 404 (whether or not it exists), and
 // an action the library forbids is 403. The actor of every write is the

@@ -66,8 +66,13 @@ type journeySummary struct {
 // startJourney handles POST /journeys: it assigns the relationship's ID,
 // fills the partners' IDs and the start time when left out, issues one
 // token per partner and starts the journey. The tokens are written before
-// the journey, so an acknowledged journey always has them.
+// the journey, so an acknowledged journey always has them. It is limited
+// for the whole server (config.JourneyBurst, config.JourneyEvery): beyond
+// the limit it answers 429 with Retry-After and reads nothing.
 func (s *server) startJourney(w http.ResponseWriter, r *http.Request) {
+	if !s.allowJourney(w) {
+		return
+	}
 	doc, ok := s.body(w, r)
 	if !ok || !s.check(w, startJourneySchema, doc, "") {
 		return

@@ -36,6 +36,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dataDir := fs.String("data", "wellness-data", "data directory: the event log and the hashed tokens")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	maxBody := fs.Int64("max-body", defaultMaxBody, "largest request body accepted, in bytes")
+	journeyBurst := fs.Int("journey-burst", defaultJourneyBurst, "journeys that may start at once (POST /journeys), for the whole server")
+	journeyEvery := fs.Duration("journey-every", defaultJourneyEvery, "after a burst, one more journey may start every this long")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long requests in flight may take at shutdown")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,7 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return errors.Join(err, closeStore())
 	}
-	srv, err := newServer(config{Engine: eng, Tokens: tok, Clock: clock, Logger: log, MaxBody: *maxBody})
+	srv, err := newServer(config{Engine: eng, Tokens: tok, Clock: clock, Logger: log, MaxBody: *maxBody,
+		JourneyBurst: *journeyBurst, JourneyEvery: *journeyEvery})
 	if err != nil {
 		return errors.Join(err, closeStore())
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime"
 	"net/http"
 	"strings"
@@ -37,18 +38,25 @@ type config struct {
 	Logger *slog.Logger
 	// MaxBody limits request bodies, in bytes; 0 means defaultMaxBody.
 	MaxBody int64
+	// JourneyBurst and JourneyEvery limit POST /journeys, the one route
+	// open without a token, for the whole server: at most JourneyBurst
+	// journeys at once, then one every JourneyEvery (429 with Retry-After
+	// beyond). Zero means defaultJourneyBurst and defaultJourneyEvery.
+	JourneyBurst int
+	JourneyEvery time.Duration
 }
 
 // server serves the engine's workflow as JSON over HTTP.
 type server struct {
-	eng     *exercise.Engine
-	tok     *tokens
-	sch     *schemas
-	clock   trust.Clock
-	log     *slog.Logger
-	maxBody int64
-	ids     trust.IDSource
-	shapes  map[string]shape
+	eng      *exercise.Engine
+	tok      *tokens
+	sch      *schemas
+	clock    trust.Clock
+	log      *slog.Logger
+	maxBody  int64
+	ids      trust.IDSource
+	shapes   map[string]shape
+	journeys *bucket // limits starting journeys
 
 	rels sync.Map // trust.RelationshipID -> trust.Relationship
 }
@@ -90,6 +98,16 @@ func newServer(cfg config) (*server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = defaultMaxBody
 	}
+	if cfg.JourneyBurst <= 0 {
+		cfg.JourneyBurst = defaultJourneyBurst
+	}
+	if cfg.JourneyEvery <= 0 {
+		cfg.JourneyEvery = defaultJourneyEvery
+	}
+	if int64(cfg.JourneyBurst) > math.MaxInt64/int64(cfg.JourneyEvery) {
+		return nil, errors.New("wellness-api: the journey burst times its interval is longer than time.Duration holds")
+	}
+	s.journeys = newBucket(s.clock, cfg.JourneyEvery, cfg.JourneyBurst)
 	for _, sc := range sch.list {
 		var sh shape
 		if err := json.Unmarshal(sc.JSON, &sh); err != nil {
