@@ -15,7 +15,8 @@
 // Lines: starting a journey appends (and syncs) one record and never
 // rewrites the file; a record torn by a crash was never acknowledged and is
 // dropped, with a warning in the log, when the service starts. A tokens
-// file of the earlier one-document format is converted once. SIGINT or SIGTERM stops the
+// file of the earlier one-document format is converted once. The event
+// log's recovery, likewise, logs any torn final commit it cuts off. SIGINT or SIGTERM stops the
 // service gracefully: it stops accepting connections, lets requests in
 // flight finish and closes the store.
 //

@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
 		return err
 	}
-	st, err := store.OpenFile(filepath.Join(*dataDir, "events"), store.FileOptions{})
+	st, err := store.OpenFile(filepath.Join(*dataDir, "events"), store.FileOptions{Logger: log})
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,10 @@
 // *[CorruptionError] (errors.Is(err, [ErrCorrupt])) naming the file and
 // offset, and leaves the file as it is for an operator. One case cannot be
 // told apart: damage confined to the final group looks exactly like a torn
-// write and is dropped. Loads check each record's checksum again.
+// write and is dropped. Loads check each record's checksum again. With
+// FileOptions.Logger set, recovery logs a warning for what it cuts off: the
+// offset and length of the torn commit, why it was judged torn, and the
+// relationships of its intact records.
 //
 // Only one store may have a directory open at a time; on Unix systems an
 // advisory lock enforces this ([ErrLocked]). The directory is created with

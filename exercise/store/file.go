@@ -2,12 +2,16 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"iter"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/mendkit/mend/internal/check"
@@ -31,6 +35,12 @@ type FileOptions struct {
 	// fsync up to this limit. A single append of more events is written
 	// alone, never split.
 	MaxBatch int
+	// Logger, when set, receives a warning whenever recovery cuts something
+	// off the log: a torn final commit (the offset where it began, the bytes
+	// dropped, why, and the relationships of its intact records, which lose
+	// only events never acknowledged) or an incomplete file header.
+	// Recovery is otherwise silent; nil logs nothing.
+	Logger *slog.Logger
 
 	sync func(*os.File) error // replaces (*os.File).Sync in tests
 }
@@ -45,6 +55,7 @@ type File struct {
 	sync     func(*os.File) error
 	maxBatch int
 	noSync   bool
+	log      *slog.Logger
 
 	life     sync.Mutex // guards closed; inflight counts calls using f
 	closed   bool
@@ -123,7 +134,7 @@ func OpenFile(dir string, opts FileOptions) (*File, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	s := &File{
-		path: path, f: fh, sync: opts.sync, maxBatch: opts.MaxBatch, noSync: opts.NoSync,
+		path: path, f: fh, sync: opts.sync, maxBatch: opts.MaxBatch, noSync: opts.NoSync, log: opts.Logger,
 		streams: map[trust.RelationshipID]*fileStream{},
 		wake:    make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
@@ -168,7 +179,14 @@ func (s *File) open(dir string) error {
 			}
 		}
 		rec.end = fileHeaderSize
+		if s.log != nil && info.Size() > 0 {
+			s.log.Warn("store: recovery rewrote an incomplete file header", "path", s.path, "bytes", info.Size())
+		}
 	} else if rec.end < info.Size() {
+		if s.log != nil {
+			s.log.Warn("store: recovery truncated a torn final commit", "path", s.path, "offset", rec.end,
+				"bytes", info.Size()-rec.end, "reason", rec.torn, "relationships", tornRelationships(s.f, rec.end, info.Size()))
+		}
 		// Drop the torn tail, durably, before anything is written after it.
 		if err := s.f.Truncate(rec.end); err != nil {
 			return fmt.Errorf("store: truncating torn tail (%s): %w", rec.torn, err)
@@ -179,6 +197,37 @@ func (s *File) open(dir string) error {
 	}
 	s.end, s.group = rec.end, rec.lastGroup
 	return nil
+}
+
+// tornRelationships names the relationships of the intact records at the
+// start of a torn tail, from off to size, for the recovery log: the
+// journeys whose last, unacknowledged append is dropped. It reads records
+// until the first that is damaged or incomplete.
+func tornRelationships(r io.ReaderAt, off, size int64) []string {
+	var out []string
+	hdr := make([]byte, recHeaderSize)
+	for size-off >= recHeaderSize {
+		if _, err := r.ReadAt(hdr, off); err != nil {
+			break
+		}
+		h := parseHeader(hdr)
+		if h.length == 0 || h.length > MaxEventSize || int64(h.length) > size-off-recHeaderSize {
+			break
+		}
+		rec := make([]byte, recHeaderSize+int(h.length))
+		if _, err := r.ReadAt(rec, off); err != nil || !h.valid(rec) {
+			break
+		}
+		var k keyFields
+		if json.Unmarshal(rec[recHeaderSize:], &k) != nil {
+			break
+		}
+		if id := k.Relationship.String(); !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+		off += int64(len(rec))
+	}
+	return out
 }
 
 func (s *File) syncFile() error {
