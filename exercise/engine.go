@@ -457,7 +457,7 @@ func (e *Engine) replayResult(ctx context.Context, st *journeyState, actor trust
 		}
 		out = append(out, ev)
 	}
-	if err := e.replayedRequest(ctx, st.rel, key, first, out, build); err != nil {
+	if err := e.replayedRequest(ctx, st, key, first, out, build); err != nil {
 		return nil, err
 	}
 	return out, nil

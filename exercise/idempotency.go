@@ -43,18 +43,28 @@ func (e *IdempotencyConflictError) Is(target error) bool { return target == trus
 // replayedRequest checks that build, a command retried with key, is the
 // request that first used key, whose events (the command's own first, then
 // its follow-ups) are stored from sequence first on; it returns a
-// *IdempotencyConflictError when it is not. It rebuilds the journey as it
-// stood before first, in a scratch state that is never cached, and builds the
-// command against it at the first command's time, twice: an ID the engine
-// fills differs between the two builds, and only such fields may differ from
-// what was stored. The command may draw IDs from the engine's ID source; it
-// writes nothing.
-func (e *Engine) replayedRequest(ctx context.Context, rel trust.RelationshipID, key string, first trust.Sequence, stored []trust.Event, build func(st *journeyState, now time.Time) ([]draft, error)) error {
+// *IdempotencyConflictError when it is not. It builds the command at the
+// first command's time, twice: an ID the engine fills differs between the
+// two builds, and only such fields may differ from what was stored. It
+// builds first against st, the journey as it is now, which settles most
+// retries (a check-in's, say) at the cost of a command; when that does not
+// show the same events, against the journey as it stood before first,
+// replayed into a scratch state that is never cached. The command may draw
+// IDs from the engine's ID source; nothing is written and st is not changed.
+func (e *Engine) replayedRequest(ctx context.Context, st *journeyState, key string, first trust.Sequence, stored []trust.Event, build func(st *journeyState, now time.Time) ([]draft, error)) error {
 	if len(stored) == 0 {
 		return &IdempotencyConflictError{Key: key}
 	}
-	scratch := &journeyState{rel: rel}
-	for ev, err := range store.Scan(ctx, e.store, rel, 1) {
+	if same, err := e.builds(st, stored, build, false); same || err != nil {
+		return err
+	}
+	if !sameShape(st, stored, build) {
+		// How many events a command writes, and of what types, does not
+		// depend on the journey: no need to replay it to tell.
+		return &IdempotencyConflictError{Key: key}
+	}
+	scratch := &journeyState{rel: st.rel}
+	for ev, err := range store.Scan(ctx, e.store, st.rel, 1) {
 		if err != nil {
 			return err
 		}
@@ -67,26 +77,40 @@ func (e *Engine) replayedRequest(ctx context.Context, rel trust.RelationshipID, 
 			err = scratch.fold(ev)
 		}
 		if err != nil {
-			return fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", rel, ev.Sequence, err)
+			return fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", st.rel, ev.Sequence, err)
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if scratch.journey == nil {
 		return &IdempotencyConflictError{Key: key} // the key names the journey's start: no command wrote it
 	}
+	same, err := e.builds(scratch, stored, build, true)
+	if err == nil && !same {
+		err = &IdempotencyConflictError{Key: key}
+	}
+	return err
+}
+
+// builds reports whether build, run against st at the time the stored
+// events were recorded, makes the command's own events among stored: the
+// same types, actors, visibilities and seal keys, and payloads that differ
+// only in the IDs the engine fills. A build that fails is not the same
+// request. With fold, st is a scratch state as it stood before stored:
+// each event compared is folded into it, so the next draft is judged as it
+// was written, and an event stored after the command's own is told from a
+// follow-up by the rules; without, st is left alone and such an event is
+// taken for a follow-up only when another actor wrote it.
+func (e *Engine) builds(st *journeyState, stored []trust.Event, build func(st *journeyState, now time.Time) ([]draft, error), fold bool) (bool, error) {
 	now := stored[0].RecordedTime
-	one, err := build(scratch, now)
+	one, err := build(st, now)
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &IdempotencyConflictError{Key: key} // the first command was accepted here
+		return false, nil
 	}
-	two, err := build(scratch, now)
-	if err != nil {
-		return err
-	}
-	if len(one) > len(stored) || len(one) != len(two) {
-		return &IdempotencyConflictError{Key: key}
+	two, err := build(st, now)
+	if err != nil || len(one) > len(stored) || len(one) != len(two) {
+		return false, nil
 	}
 	for i, d := range one {
 		if d.later != nil {
@@ -95,44 +119,63 @@ func (e *Engine) replayedRequest(ctx context.Context, rel trust.RelationshipID, 
 			break
 		}
 		ev := stored[i]
-		e.defaultVisibility(scratch, &d.cmd)
+		e.defaultVisibility(st, &d.cmd)
 		by := d.by
 		if by == (trust.Actor{}) {
 			by = trust.SystemActor
 		}
 		// The envelope this draft makes, stamped as the stored one was; its
 		// subject derives from the payload, compared below.
-		built, err := trust.NewEvent(d.cmd.Data, trust.Header{ID: ev.ID, Relationship: rel, Sequence: ev.Sequence,
+		built, err := trust.NewEvent(d.cmd.Data, trust.Header{ID: ev.ID, Relationship: st.rel, Sequence: ev.Sequence,
 			Time: ev.Time, Recorded: ev.RecordedTime, Actor: by, Visibility: d.cmd.Visibility, SealKey: d.cmd.SealKey})
 		if err != nil || built.Type != ev.Type || built.Actor != ev.Actor ||
 			built.Visibility != ev.Visibility || built.SealKey != ev.SealKey {
-			return &IdempotencyConflictError{Key: key}
+			return false, nil
 		}
-		same, err := samePayload(ev.Data, d.cmd.Data, two[i].cmd.Data)
-		if err != nil {
-			return err
+		if same, err := samePayload(ev.Data, d.cmd.Data, two[i].cmd.Data); err != nil || !same {
+			return false, err
 		}
-		if !same {
-			return &IdempotencyConflictError{Key: key}
-		}
-		if err := scratch.fold(ev); err != nil {
-			return fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", rel, ev.Sequence, err)
+		if fold {
+			if err := st.fold(ev); err != nil {
+				return false, fmt.Errorf("exercise: replaying journey %s at sequence %d: %w", st.rel, ev.Sequence, err)
+			}
 		}
 	}
-	if k := len(one); k < len(stored) && !e.isFollowUp(scratch, stored[:k], stored[k], now) {
-		return &IdempotencyConflictError{Key: key} // the first command wrote more of its own
+	k := len(one)
+	if k == len(stored) || k == 0 || stored[k].Actor != stored[0].Actor {
+		return true, nil
 	}
-	return nil
+	// The first command may have written more of its own.
+	return fold && e.isFollowUp(st, stored[:k], stored[k], now), nil
+}
+
+// sameShape reports whether build, run against st at the time the stored
+// events were recorded, makes as many events of its own as stored holds,
+// with the same types in order, or fails (and so says nothing).
+func sameShape(st *journeyState, stored []trust.Event, build func(st *journeyState, now time.Time) ([]draft, error)) bool {
+	drafts, err := build(st, stored[0].RecordedTime)
+	if err != nil {
+		return true
+	}
+	if len(drafts) > len(stored) {
+		return false
+	}
+	for i, d := range drafts {
+		if d.later != nil {
+			break
+		}
+		if d.cmd.Data == nil || d.cmd.Data.EventType() != stored[i].Type {
+			return false
+		}
+	}
+	return true
 }
 
 // isFollowUp reports whether next, stored right after a command's own
-// events, is a follow-up the rules added rather than one more event of the
-// command: one the command's writer did not write, or one the rules call for
-// after own, in st that includes them, at now.
+// events by the same writer, is a follow-up the rules call for after own,
+// in st that includes them, at now, rather than one more event of the
+// command.
 func (e *Engine) isFollowUp(st *journeyState, own []trust.Event, next trust.Event, now time.Time) bool {
-	if len(own) == 0 || next.Actor != own[0].Actor {
-		return true
-	}
 	for _, ev := range own {
 		if d, _, ok := e.followUpOf(st, ev); ok && d.cmd.Data.EventType() == next.Type {
 			return true

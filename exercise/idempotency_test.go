@@ -2,6 +2,7 @@ package exercise_test
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -188,4 +189,46 @@ func TestIdempotencyKeyOverSeveralEvents(t *testing.T) {
 	assertKeyConflict(t, c, err, "batch-1", n)
 	_, err = c.eng.MarkRemindersSent(c.ctx, c.rel.ID, append(both, both[0]), key)
 	assertKeyConflict(t, c, err, "batch-1", n)
+}
+
+// BenchmarkIdempotentRetry measures a keyed check-in retried at the end of
+// a journey of about 2,000 events, which it settles against the journey as
+// it is; a first keyed write (record) for comparison; and the key reused for
+// a different check-in (conflict), which replays the journey up to the
+// key's first use before refusing.
+func BenchmarkIdempotentRetry(b *testing.B) {
+	c := journeyWithHistory(b, 2000)
+	alex := trust.PartnerActor(c.a)
+	ci := progress.CheckIn{Trust: ptr(5)}
+	n := 0 // keys stay new across the benchmark's rounds
+	b.Run("record", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			n++
+			if _, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, alex, ci, nil, exercise.WithIdempotencyKey("rec-"+strconv.Itoa(n))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	_, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, alex, ci, nil, exercise.WithIdempotencyKey("retry"))
+	require.NoError(b, err)
+	b.Run("retry", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, alex, ci, nil, exercise.WithIdempotencyKey("retry")); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// A conflict cannot be settled against the journey as it is now: it
+	// replays the journey up to the key's first use.
+	other := progress.CheckIn{Trust: ptr(9)}
+	b.Run("conflict", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := c.eng.RecordCheckIn(c.ctx, c.rel.ID, alex, other, nil, exercise.WithIdempotencyKey("retry")); err == nil {
+				b.Fatal("a different request replayed")
+			}
+		}
+	})
 }
