@@ -48,9 +48,9 @@
 // ([WithIdempotencyKey]): a retry returns the first Result and writes nothing,
 // even from another engine over the same store, and the key reused for a
 // different request is a *IdempotencyConflictError (trust.ErrConflict).
-// Appends use optimistic
-// concurrency per relationship, so several engines may share a store; each
-// folds in what the others wrote before it answers any call.
+// Appends use optimistic concurrency per relationship, so several engines
+// may share a store; each folds in what the others wrote before it answers
+// any call.
 //
 // Time comes from the engine's clock. A command may date its event earlier
 // than now ([At], [Command.Time]) to back-fill what happened while a partner
