@@ -536,9 +536,6 @@ func (j *Journey) decide(e Event) (func(), error) {
 		if err := d.ValidateIn(j.rel); err != nil {
 			return nil, prefix("data", err)
 		}
-		if _, ok := e.Actor.Partner(); !ok && e.Actor.Kind != ActorProfessional {
-			return nil, refuse(e.Type, ErrForbidden, "a breach is recorded by a partner or a professional")
-		}
 		if _, dup := j.breachIdx[d.ID]; dup {
 			return nil, refuse(e.Type, ErrConflict, "breach %s is already recorded", d.ID)
 		}
@@ -700,9 +697,6 @@ func (j *Journey) decide(e Event) (func(), error) {
 		}
 		return func() { j.research[d.Partner] = d.Granted }, nil
 	case *PauseChange:
-		if _, ok := e.Actor.Partner(); !ok {
-			return nil, refuse(e.Type, ErrForbidden, "only a partner pauses or resumes joint work")
-		}
 		if d.Paused == j.paused {
 			return nil, refuse(e.Type, nil, "joint work is already %s", map[bool]string{true: "paused by request", false: "not paused by request"}[j.paused])
 		}
