@@ -249,11 +249,11 @@ type EventSpec struct {
 
 // Writers is the set of parties who may write events of a type, combined
 // with |, e.g. ByOwner|ByProfessional, and declared by every registered
-// type in its [EventSpec]. A writer outside the set is refused
-// with a *[TransitionError] that matches [ErrNotWriter] (and so
-// [ErrForbidden]) and whose Reason begins with the refused field: "actor"
-// for a kind of writer the type does not allow, "data" for a partner writing
-// a payload about the other partner. Nothing is written.
+// type in its [EventSpec]. A writer outside the set is refused with a
+// *[TransitionError] that matches [ErrNotWriter] (and so [ErrForbidden])
+// and whose Reason begins with the refused field: "actor" for a kind of
+// writer the type does not allow, "data" for a partner writing a payload
+// about the other partner. Nothing is written.
 type Writers uint8
 
 // Kinds of writer.
@@ -313,8 +313,9 @@ var (
 // RegisterEventType registers an event type so events of that type decode to
 // a typed payload. mend's packages register their own types; an app registers
 // its own (in its own namespace, e.g. "myapp.gratitude_note") to get typed
-// decoding, or leaves them unregistered to pass them through as [RawPayload].
-// Registering a type twice is an error.
+// decoding, or leaves them unregistered to pass them through as [RawPayload]
+// (written by [UnregisteredWriters]). A spec must declare its [Writers];
+// registering a type twice is an error.
 func RegisterEventType(spec EventSpec) error {
 	if !typeRE.MatchString(spec.Type) {
 		return invalid("type", "%q is not a namespaced lower-case type such as \"app.thing_done\"", spec.Type)
