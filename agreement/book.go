@@ -437,7 +437,7 @@ func (b *Book) schedule(t Term) *schedule {
 
 // Activation returns the activation event payload for an agreement whose
 // pending version has both partners' signatures, and false otherwise. The
-// engine appends it (as trust.SystemActor or a partner) right after the
+// engine appends it (as trust.SystemActor) right after the
 // second signature.
 func (b *Book) Activation(id ID) (Activated, bool) {
 	r, ok := b.recs[id]

@@ -37,7 +37,8 @@
 // Each signature names a version and its [Agreement.Digest] and is recorded
 // with its time; one signature never activates. When both partners have
 // signed, [Book.Activation] returns the [Activated] event to append (as
-// trust.SystemActor or a partner); the journey gates count
+// trust.SystemActor: its type's writers are the engine alone, which the
+// journey fold enforces); the journey gates count
 // "agreement.activated". While an amendment awaits signatures the previous
 // version stays in force; every version is kept, and [Diff] gives a readable
 // difference between two. A refused event returns a *trust.ValidationError

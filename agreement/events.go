@@ -18,7 +18,7 @@ const (
 	// TypeSigned: a partner signs one version.
 	TypeSigned = "agreement.signed"
 	// TypeActivated: every required signature on the pending version is in,
-	// and it comes into force. Written by trust.SystemActor or a partner.
+	// and it comes into force. Written by the engine (trust.SystemActor).
 	TypeActivated = "agreement.activated"
 	// TypeReviewStarted: a partner (or the system, on a review date) opens a
 	// review of an agreement in force; it stays in force meanwhile.
@@ -57,33 +57,43 @@ const (
 	TypeTermRenegotiated = "agreement.term_renegotiated"
 )
 
-// eventTypes lists the payload constructors and schema names of every type.
+// Who writes agreement events: the partners, each in their own name (the
+// Book checks the partner a payload names); the engine alone activates an
+// agreement once every signature is in and lapses a transparency term; a
+// review date or a missed occurrence may be noted by either.
+const (
+	partner         = trust.ByEitherPartner
+	partnerOrSystem = trust.ByEitherPartner | trust.BySystem
+)
+
+// eventTypes lists the payload constructors, schema names and writers of every type.
 var eventTypes = []struct {
 	typ, schema string
 	new         func() trust.Payload
+	writers     trust.Writers
 }{
-	{TypeProposed, "proposal", func() trust.Payload { return new(Proposed) }},
-	{TypeSigned, "signature", func() trust.Payload { return new(Signed) }},
-	{TypeActivated, "activation", func() trust.Payload { return new(Activated) }},
-	{TypeReviewStarted, "review-started", func() trust.Payload { return new(ReviewStarted) }},
-	{TypeReviewClosed, "review-closed", func() trust.Payload { return new(ReviewClosed) }},
-	{TypeAmended, "amendment", func() trust.Payload { return new(Amended) }},
-	{TypeRetired, "retirement", func() trust.Payload { return new(Retired) }},
-	{TypeTransparencyRevoked, "transparency-revocation", func() trust.Payload { return new(TransparencyRevoked) }},
-	{TypeLapsed, "lapse", func() trust.Payload { return new(Lapsed) }},
-	{TypeOccurrenceKept, "occurrence-kept", func() trust.Payload { return new(OccurrenceKept) }},
-	{TypeOccurrenceMissed, "occurrence-missed", func() trust.Payload { return new(OccurrenceMissed) }},
-	{TypeOccurrenceRescheduled, "occurrence-rescheduled", func() trust.Payload { return new(OccurrenceRescheduled) }},
-	{TypeOccurrenceSkipped, "occurrence-skipped", func() trust.Payload { return new(OccurrenceSkipped) }},
-	{TypeOccurrenceMoved, "occurrence-moved", func() trust.Payload { return new(OccurrenceMoved) }},
-	{TypeTermBroken, "term-broken", func() trust.Payload { return new(TermBroken) }},
-	{TypeTermRenegotiated, "term-renegotiated", func() trust.Payload { return new(TermRenegotiated) }},
+	{TypeProposed, "proposal", func() trust.Payload { return new(Proposed) }, partner},
+	{TypeSigned, "signature", func() trust.Payload { return new(Signed) }, partner},
+	{TypeActivated, "activation", func() trust.Payload { return new(Activated) }, trust.BySystem},
+	{TypeReviewStarted, "review-started", func() trust.Payload { return new(ReviewStarted) }, partnerOrSystem},
+	{TypeReviewClosed, "review-closed", func() trust.Payload { return new(ReviewClosed) }, partner},
+	{TypeAmended, "amendment", func() trust.Payload { return new(Amended) }, partner},
+	{TypeRetired, "retirement", func() trust.Payload { return new(Retired) }, partner},
+	{TypeTransparencyRevoked, "transparency-revocation", func() trust.Payload { return new(TransparencyRevoked) }, partner},
+	{TypeLapsed, "lapse", func() trust.Payload { return new(Lapsed) }, trust.BySystem},
+	{TypeOccurrenceKept, "occurrence-kept", func() trust.Payload { return new(OccurrenceKept) }, partner},
+	{TypeOccurrenceMissed, "occurrence-missed", func() trust.Payload { return new(OccurrenceMissed) }, partnerOrSystem},
+	{TypeOccurrenceRescheduled, "occurrence-rescheduled", func() trust.Payload { return new(OccurrenceRescheduled) }, partner},
+	{TypeOccurrenceSkipped, "occurrence-skipped", func() trust.Payload { return new(OccurrenceSkipped) }, partner},
+	{TypeOccurrenceMoved, "occurrence-moved", func() trust.Payload { return new(OccurrenceMoved) }, partner},
+	{TypeTermBroken, "term-broken", func() trust.Payload { return new(TermBroken) }, partner},
+	{TypeTermRenegotiated, "term-renegotiated", func() trust.Payload { return new(TermRenegotiated) }, partner},
 }
 
 func init() {
 	for _, t := range eventTypes {
 		trust.MustRegisterEventType(trust.EventSpec{Type: t.typ, New: t.new,
-			Schema: schemafile.ID(pkg, t.schema, "1.0"), Visibilities: []trust.Visibility{trust.Shared}})
+			Schema: schemafile.ID(pkg, t.schema, "1.0"), Visibilities: []trust.Visibility{trust.Shared}, Writers: t.writers})
 	}
 }
 

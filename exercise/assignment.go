@@ -462,19 +462,24 @@ func (r ReminderSent) Validate() error { return participantRef(r.Assignment, r.P
 
 func init() {
 	lifecycle := []trust.Visibility{trust.Shared, trust.Private}
+	// The engine's schedulers propose and schedule assignments; a partner may
+	// too, for themselves or for both (the fold checks the participants).
+	// Only the partner doing an exercise starts, answers, completes, skips
+	// or snoozes it; only the engine expires one or records a reminder.
+	planners := trust.BySystem | trust.ByEitherPartner
 	for _, s := range []trust.EventSpec{
-		{Type: TypeAssignmentProposed, New: func() trust.Payload { return new(AssignmentProposed) }, Schema: schemafile.ID("exercise", "assignment-proposed", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentScheduled, New: func() trust.Payload { return new(AssignmentScheduled) }, Schema: schemafile.ID("exercise", "assignment-scheduled", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentStarted, New: func() trust.Payload { return new(AssignmentStarted) }, Schema: schemafile.ID("exercise", "assignment-started", "1.0"), Visibilities: lifecycle},
+		{Type: TypeAssignmentProposed, New: func() trust.Payload { return new(AssignmentProposed) }, Schema: schemafile.ID("exercise", "assignment-proposed", "1.0"), Visibilities: lifecycle, Writers: planners},
+		{Type: TypeAssignmentScheduled, New: func() trust.Payload { return new(AssignmentScheduled) }, Schema: schemafile.ID("exercise", "assignment-scheduled", "1.0"), Visibilities: lifecycle, Writers: planners},
+		{Type: TypeAssignmentStarted, New: func() trust.Payload { return new(AssignmentStarted) }, Schema: schemafile.ID("exercise", "assignment-started", "1.0"), Visibilities: lifecycle, Writers: trust.ByOwner},
 		{Type: TypeAssignmentCompleted, New: func() trust.Payload { return new(AssignmentCompleted) }, Schema: schemafile.ID("exercise", "assignment-completed", "1.0"),
-			Visibilities: []trust.Visibility{trust.Shared, trust.Private, trust.Sealed, trust.WithProfessional}},
-		{Type: TypeAssignmentSkipped, New: func() trust.Payload { return new(AssignmentSkipped) }, Schema: schemafile.ID("exercise", "assignment-skipped", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentSnoozed, New: func() trust.Payload { return new(AssignmentSnoozed) }, Schema: schemafile.ID("exercise", "assignment-snoozed", "1.0"), Visibilities: lifecycle},
-		{Type: TypeAssignmentExpired, New: func() trust.Payload { return new(AssignmentExpired) }, Schema: schemafile.ID("exercise", "assignment-expired", "1.0"), Visibilities: lifecycle},
+			Visibilities: []trust.Visibility{trust.Shared, trust.Private, trust.Sealed, trust.WithProfessional}, Writers: trust.ByOwner},
+		{Type: TypeAssignmentSkipped, New: func() trust.Payload { return new(AssignmentSkipped) }, Schema: schemafile.ID("exercise", "assignment-skipped", "1.0"), Visibilities: lifecycle, Writers: trust.ByOwner},
+		{Type: TypeAssignmentSnoozed, New: func() trust.Payload { return new(AssignmentSnoozed) }, Schema: schemafile.ID("exercise", "assignment-snoozed", "1.0"), Visibilities: lifecycle, Writers: trust.ByOwner},
+		{Type: TypeAssignmentExpired, New: func() trust.Payload { return new(AssignmentExpired) }, Schema: schemafile.ID("exercise", "assignment-expired", "1.0"), Visibilities: lifecycle, Writers: trust.BySystem},
 		{Type: TypeStepAnswered, New: func() trust.Payload { return new(StepAnswered) }, Schema: schemafile.ID("exercise", "step-answered", "1.0"),
-			Visibilities: []trust.Visibility{trust.Sealed, trust.Shared, trust.Private, trust.WithProfessional}},
+			Visibilities: []trust.Visibility{trust.Sealed, trust.Shared, trust.Private, trust.WithProfessional}, Writers: trust.ByOwner},
 		{Type: TypeReminderSent, New: func() trust.Payload { return new(ReminderSent) }, Schema: schemafile.ID("exercise", "reminder-sent", "1.0"),
-			Visibilities: []trust.Visibility{trust.Private}},
+			Visibilities: []trust.Visibility{trust.Private}, Writers: trust.BySystem},
 	} {
 		trust.MustRegisterEventType(s)
 	}

@@ -37,7 +37,7 @@ func newFixture(t *testing.T) *fixture {
 	f.p2, _ = trust.NewID[trust.Partner](ids)
 	f.rel = trust.Relationship{ID: rid, TimeZone: "Europe/London", Started: t0.Add(-60 * 24 * time.Hour),
 		Partners: [2]trust.Partner{{ID: f.p1, DisplayName: "Sam"}, {ID: f.p2, DisplayName: "Alex"}}}
-	first := f.build(&trust.JourneyStarted{Relationship: f.rel, Profile: trust.DefaultProfile()}, trust.PartnerActor(f.p1), f.rel.Started, "", "")
+	first := f.build(&trust.JourneyStarted{Relationship: f.rel, Profile: trust.DefaultProfile()}, trust.SystemActor, f.rel.Started, "", "")
 	var err error
 	f.journey, err = trust.NewJourney(first)
 	require.NoError(t, err)

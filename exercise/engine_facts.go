@@ -288,7 +288,8 @@ func (e *Engine) View(ctx context.Context, rel trust.RelationshipID, viewer trus
 // AdvancePhase moves the journey to its next phase when every gate is met,
 // for apps that run with [Options.ManualPhases]; otherwise it returns a
 // *trust.GateError naming the gates still unmet. by is the partner or
-// professional who asks.
+// professional who asks; the engine writes the change itself, as
+// trust.SystemActor, since only it writes phase changes.
 func (e *Engine) AdvancePhase(ctx context.Context, rel trust.RelationshipID, by trust.Actor, opts ...Opt) (Result[trust.EventID], error) {
 	cmd := Command{}
 	for _, o := range opts {
@@ -304,7 +305,7 @@ func (e *Engine) AdvancePhase(ctx context.Context, rel trust.RelationshipID, by 
 		}
 		c := cmd
 		c.Data = &pc
-		return []draft{{by: by, cmd: c}}, nil
+		return []draft{{by: trust.SystemActor, cmd: c}}, nil // the engine writes the change it computed
 	})
 	if err != nil {
 		return Result[trust.EventID]{}, err

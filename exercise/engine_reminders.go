@@ -206,8 +206,9 @@ const maxReminded = 64
 
 // fold applies ev to every fold of the journey and, for a reminder sent,
 // keeps its time for the reminder policy. A reminder sent is checked here,
-// since no fold owns it: only the system writes it, privately, for a
-// participant of an existing assignment that is not safety support.
+// since no fold owns it: privately, for a participant of an existing
+// assignment that is not safety support. That only the system writes it is
+// its type's Writers, which the journey fold enforces.
 func (st *journeyState) fold(ev trust.Event) error {
 	r, isReminder := ev.Data.(*ReminderSent)
 	if isReminder {
@@ -231,9 +232,6 @@ func (st *journeyState) fold(ev trust.Event) error {
 func (st *journeyState) checkReminder(ev trust.Event, r *ReminderSent) error {
 	refuse := func(cause error, format string, args ...any) error {
 		return &trust.TransitionError{Pkg: "exercise", Event: ev.Type, Reason: fmt.Sprintf(format, args...), Cause: cause}
-	}
-	if ev.Actor.Kind != trust.ActorSystem {
-		return refuse(trust.ErrForbidden, "only the system records a reminder as sent")
 	}
 	a, ok := st.assign.Get(r.Assignment)
 	switch {

@@ -166,7 +166,8 @@ func (p practised) Effort() (trust.PartnerID, bool) { return p.Partner, p.Done }
 func init() {
 	// Registered, the type decodes back to practised when the journey is
 	// read from storage, so it keeps counting.
-	trust.MustRegisterEventType(trust.EventSpec{Type: typePractised, New: func() trust.Payload { return new(practised) }})
+	trust.MustRegisterEventType(trust.EventSpec{Type: typePractised, New: func() trust.Payload { return new(practised) },
+		Writers: trust.ByOwner}) // only the partner who practised
 }
 
 // An app's own event type counts as effort when its payload implements Effort.

@@ -35,11 +35,13 @@ func init() {
 		Type: TypeCheckInRecorded, New: func() trust.Payload { return new(CheckIn) },
 		Schema:       schemafile.ID(pkgName, "checkin", "1.0"),
 		Visibilities: []trust.Visibility{trust.Shared, trust.Private, trust.Sealed, trust.WithProfessional},
+		Writers:      trust.ByOwner, // only the partner checking in
 	})
 	trust.MustRegisterEventType(trust.EventSpec{
 		Type: TypeCheckInNoteRecorded, New: func() trust.Payload { return new(CheckInNote) },
 		Schema:       schemafile.ID(pkgName, "checkin-note", "1.0"),
 		Visibilities: []trust.Visibility{trust.Private, trust.WithProfessional},
+		Writers:      trust.ByOwner,
 	})
 }
 

@@ -13,6 +13,17 @@
 // ([Schemas]); apps may register their own types with [RegisterEventType],
 // and unregistered types pass through as [RawPayload].
 //
+// Who may write what is data too: every registered type declares its
+// [Writers] in its [EventSpec] — the partner it is about ([ByOwner]),
+// either partner, a professional the partner consented to, the engine
+// alone ([BySystem]: journey starts, phase changes, agreement activations
+// and lapses, expiries, reminders) — and the journey fold, which every
+// write of every type passes, refuses anyone else with [ErrNotWriter]
+// before anything is written. A partner never writes in the other's name,
+// and consent (research or professional) is given only by the partner it
+// belongs to. An app's unregistered types are written by either partner or
+// by the app as [SystemActor] ([UnregisteredWriters]).
+//
 // State is a fold over the stream: [Journey] applies events in sequence order
 // and refuses, with a typed error and no change, anything its state does not
 // allow — an acknowledgement by the partner who was hurt, a needs request while

@@ -241,6 +241,65 @@ type EventSpec struct {
 	Visibilities []Visibility
 	// Sensitive marks safety data: never exported, never notified, private to its owner.
 	Sensitive bool
+	// Writers says who may write events of the type; it is required. The
+	// journey fold ([Journey.Apply], [Journey.Prepare], [NewJourney]), which
+	// every write of every type passes, refuses anyone else.
+	Writers Writers
+}
+
+// Writers is the set of parties who may write events of a type, combined
+// with |, e.g. ByOwner|ByProfessional, and declared by every registered
+// type in its [EventSpec]. A writer outside the set is refused with a
+// *[TransitionError] that matches [ErrNotWriter] (and so [ErrForbidden])
+// and whose Reason begins with the refused field: "actor" for a kind of
+// writer the type does not allow, "data" for a partner writing a payload
+// about the other partner. Nothing is written.
+type Writers uint8
+
+// Kinds of writer.
+const (
+	// ByOwner is the partner the event is about, as [Event.Owner] names them:
+	// the payload's OwnerPartner when it has one, else the partner writing it.
+	// A partner may never write a payload whose owner is the other partner.
+	ByOwner Writers = 1 << iota
+	// ByEitherPartner is either partner of the couple, whoever the payload
+	// is about; the type's own fold checks the partners its payload names
+	// (a partner proposes an exercise only for themselves or for both).
+	ByEitherPartner
+	// ByProfessional is a professional that a partner of the couple
+	// currently consents to share with (the payload's owner, when it names
+	// one).
+	ByProfessional
+	// BySystem is the engine acting on its own, [SystemActor]: phase
+	// changes, scheduled assignments, reminders, activations, lapses.
+	BySystem
+)
+
+// UnregisteredWriters are the writers of an event type no package
+// registered (an app's own type passed through as [RawPayload]): either
+// partner, or the app itself as [SystemActor].
+const UnregisteredWriters = ByEitherPartner | BySystem
+
+// ErrNotWriter reports an event written by someone its type's [Writers] do
+// not include. It matches [ErrForbidden].
+var ErrNotWriter = fmt.Errorf("%w: not a writer of this event type", ErrForbidden)
+
+// String names the writers in words, e.g. "the partner it is about or a
+// consented professional".
+func (w Writers) String() string {
+	var parts []string
+	for _, k := range []struct {
+		w    Writers
+		name string
+	}{{ByOwner, "the partner it is about"}, {ByEitherPartner, "either partner"}, {ByProfessional, "a consented professional"}, {BySystem, "the engine"}} {
+		if w&k.w != 0 {
+			parts = append(parts, k.name)
+		}
+	}
+	if len(parts) == 0 {
+		return "nobody"
+	}
+	return strings.Join(parts, " or ")
 }
 
 var (
@@ -254,8 +313,9 @@ var (
 // RegisterEventType registers an event type so events of that type decode to
 // a typed payload. mend's packages register their own types; an app registers
 // its own (in its own namespace, e.g. "myapp.gratitude_note") to get typed
-// decoding, or leaves them unregistered to pass them through as [RawPayload].
-// Registering a type twice is an error.
+// decoding, or leaves them unregistered to pass them through as [RawPayload]
+// (written by [UnregisteredWriters]). A spec must declare its [Writers];
+// registering a type twice is an error.
 func RegisterEventType(spec EventSpec) error {
 	if !typeRE.MatchString(spec.Type) {
 		return invalid("type", "%q is not a namespaced lower-case type such as \"app.thing_done\"", spec.Type)
@@ -265,6 +325,9 @@ func RegisterEventType(spec EventSpec) error {
 	}
 	if got := spec.New().EventType(); got != spec.Type {
 		return invalid("new", "returns a payload of type %q, not %q", got, spec.Type)
+	}
+	if spec.Writers == 0 || spec.Writers&^(ByOwner|ByEitherPartner|ByProfessional|BySystem) != 0 {
+		return invalid("writers", "must name who may write %s (ByOwner, ByEitherPartner, ByProfessional, BySystem)", spec.Type)
 	}
 	if len(spec.Visibilities) == 0 {
 		spec.Visibilities = []Visibility{Shared, Private, Sealed, WithProfessional}

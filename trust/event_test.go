@@ -89,8 +89,14 @@ func TestDecodeEventErrorsNameTheField(t *testing.T) {
 }
 
 func TestRegisterEventType(t *testing.T) {
-	err := trust.RegisterEventType(trust.EventSpec{Type: trust.TypeBreachRecorded, New: func() trust.Payload { return new(trust.Breach) }})
+	err := trust.RegisterEventType(trust.EventSpec{Type: trust.TypeBreachRecorded, New: func() trust.Payload { return new(trust.Breach) }, Writers: trust.ByEitherPartner})
 	assert.ErrorIs(t, err, trust.ErrConflict)
+	err = trust.RegisterEventType(trust.EventSpec{Type: "myapp.unwritable", New: func() trust.Payload { return &trust.RawPayload{Type: "myapp.unwritable"} }})
+	var ve *trust.ValidationError
+	require.ErrorAs(t, err, &ve, "a type must declare its writers")
+	assert.Equal(t, "writers", ve.Field)
+	_, registered := trust.LookupEventType("myapp.unwritable")
+	assert.False(t, registered)
 	err = trust.RegisterEventType(trust.EventSpec{Type: "NoNamespace", New: func() trust.Payload { return new(trust.Breach) }})
 	assert.ErrorIs(t, err, trust.ErrInvalid)
 	err = trust.RegisterEventType(trust.EventSpec{Type: "myapp.thing", New: func() trust.Payload { return new(trust.Breach) }})

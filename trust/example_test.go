@@ -129,7 +129,7 @@ func ExampleJourney_Prepare() {
 	commit() // here, once every other fold accepted the event too
 	fmt.Println("after commit:", j.Sequence())
 	// Output:
-	// trust: trust.commitment_stated: only 4e0c8134-5dcd-4e18-b2bb-fe49107ae7d8 (the answering partner) may write this
+	// trust: trust.commitment_stated: data: partner 8485e61a-f0b9-4291-beaa-14370b0b83e6 may not write about partner 4e0c8134-5dcd-4e18-b2bb-fe49107ae7d8; it is written by the partner it is about
 	// before commit: 1
 	// after commit: 2
 }

@@ -171,6 +171,9 @@ func NewJourney(first Event) (*Journey, error) {
 		research: map[PartnerID]bool{}, counts: map[string]int{TypeJourneyStarted: 1},
 		phaseCount: map[string]int{}, effort: map[PartnerID]int{},
 	}
+	if err := j.mayWrite(first); err != nil {
+		return nil, err
+	}
 	for _, id := range start.Relationship.ResearchConsent {
 		j.research[id] = true
 	}
@@ -433,10 +436,70 @@ func (j *Journey) prepare(e Event) (func(), error) {
 	if owner, ok := e.Owner(); ok && !j.rel.Has(owner) {
 		return nil, refuse(e.Type, ErrForbidden, "owner %s is not a partner in this relationship", owner)
 	}
+	if err := j.mayWrite(e); err != nil {
+		return nil, err
+	}
 	if jointWork[e.Type] && j.JointWorkPaused() {
 		return nil, refuse(e.Type, ErrPausedForSafety, "joint work is paused")
 	}
 	return j.decide(e)
+}
+
+// writersOf returns who may write events of type typ: the registered
+// type's Writers, or UnregisteredWriters.
+func writersOf(typ string) Writers {
+	if s, ok := lookup(typ); ok {
+		return s.Writers
+	}
+	return UnregisteredWriters
+}
+
+// mayWrite checks e's actor against its type's Writers: the one place every
+// write of every type passes. A partner writes a ByOwner type only about
+// themselves; a professional writes a ByProfessional type only while the
+// partner it is about (any partner, for a payload about no one) consents to
+// share with them.
+func (j *Journey) mayWrite(e Event) error {
+	w := writersOf(e.Type)
+	notWriter := func(field, format string, args ...any) error {
+		return &TransitionError{Pkg: "trust", Event: e.Type, Cause: ErrNotWriter,
+			Reason: field + ": " + fmt.Sprintf(format, args...) + "; it is written by " + w.String()}
+	}
+	switch e.Actor.Kind {
+	case ActorSystem:
+		if w&BySystem == 0 {
+			return notWriter("actor", "the engine may not write this")
+		}
+	case ActorPartner:
+		p, _ := e.Actor.Partner()
+		switch {
+		case w&ByEitherPartner != 0:
+		case w&ByOwner != 0:
+			if owner, _ := e.Owner(); owner != p {
+				return notWriter("data", "partner %s may not write about partner %s", p, owner)
+			}
+		default:
+			return notWriter("actor", "a partner may not write this")
+		}
+	case ActorProfessional:
+		if w&ByProfessional == 0 {
+			return notWriter("actor", "a professional may not write this")
+		}
+		pro, _ := e.Actor.Professional()
+		if owner, ok := e.Owner(); ok {
+			if !j.consents[owner][pro].granted {
+				return notWriter("actor", "professional %s may not write about partner %s, who does not consent to share with them", pro, owner)
+			}
+			return nil
+		}
+		for _, p := range j.rel.Partners {
+			if j.consents[p.ID][pro].granted {
+				return nil
+			}
+		}
+		return notWriter("actor", "professional %s has no partner's consent", pro)
+	}
+	return nil
 }
 
 // fold folds in an event prepare accepted, with its state change.
@@ -455,7 +518,8 @@ func (j *Journey) fold(seq Sequence, at time.Time, typ string, actor Actor, muta
 	}
 }
 
-// actorIs checks that the event's actor is the given partner.
+// actorIs checks that the event's actor is the given partner, for payloads
+// whose partner field is not their owner (mayWrite checks owners).
 func actorIs(e Event, p PartnerID, field string) error {
 	if a, ok := e.Actor.Partner(); !ok || a != p {
 		return refuse(e.Type, ErrForbidden, "only %s (the %s) may write this", p, field)
@@ -471,9 +535,6 @@ func (j *Journey) decide(e Event) (func(), error) {
 	case *Breach:
 		if err := d.ValidateIn(j.rel); err != nil {
 			return nil, prefix("data", err)
-		}
-		if _, ok := e.Actor.Partner(); !ok && e.Actor.Kind != ActorProfessional {
-			return nil, refuse(e.Type, ErrForbidden, "a breach is recorded by a partner or a professional")
 		}
 		if _, dup := j.breachIdx[d.ID]; dup {
 			return nil, refuse(e.Type, ErrConflict, "breach %s is already recorded", d.ID)
@@ -499,9 +560,6 @@ func (j *Journey) decide(e Event) (func(), error) {
 	case *Account:
 		b, err := j.breach(e, d.Breach)
 		if err != nil {
-			return nil, err
-		}
-		if err := actorIs(e, d.Partner, "account's partner"); err != nil {
 			return nil, err
 		}
 		if e.Visibility == Sealed && e.SealKey != AccountSealKey(d.Breach) {
@@ -600,14 +658,8 @@ func (j *Journey) decide(e Event) (func(), error) {
 		status := NeedsStatus(d.Outcome)
 		return func() { n.status = status }, nil
 	case *Commitment:
-		if err := actorIs(e, d.Partner, "answering partner"); err != nil {
-			return nil, err
-		}
 		return func() { j.commit[d.Partner] = d.Answer }, nil
 	case *SafetyFlag:
-		if err := actorIs(e, d.Partner, "partner raising it"); err != nil {
-			return nil, err
-		}
 		if _, dup := j.flags[d.ID]; dup {
 			return nil, refuse(e.Type, ErrConflict, "safety flag %s is already active", d.ID)
 		}
@@ -633,9 +685,6 @@ func (j *Journey) decide(e Event) (func(), error) {
 			}
 		}, nil
 	case *ProfessionalConsent:
-		if err := actorIs(e, d.Partner, "consenting partner"); err != nil {
-			return nil, err
-		}
 		return func() {
 			if j.consents[d.Partner] == nil {
 				j.consents[d.Partner] = map[ProfessionalID]consent{}
@@ -648,9 +697,6 @@ func (j *Journey) decide(e Event) (func(), error) {
 		}
 		return func() { j.research[d.Partner] = d.Granted }, nil
 	case *PauseChange:
-		if _, ok := e.Actor.Partner(); !ok {
-			return nil, refuse(e.Type, ErrForbidden, "only a partner pauses or resumes joint work")
-		}
 		if d.Paused == j.paused {
 			return nil, refuse(e.Type, nil, "joint work is already %s", map[bool]string{true: "paused by request", false: "not paused by request"}[j.paused])
 		}

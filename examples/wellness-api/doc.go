@@ -28,13 +28,17 @@
 // -journey-every); beyond that it answers 429 with a Retry-After header, in
 // seconds, and starts nothing. Every journey route takes
 // "Authorization: Bearer <token>": no token or an unknown one is 401, a
-// journey other than the token's own is 404 (whether or not it exists), and
-// an action the library forbids is 403. The actor of every write is the
-// token's partner, never a field of the body. Reads go through the engine's
-// viewer-scoped methods, so a partner never sees the other's private
-// entries, sealed answers before both wrote theirs, or a safety flag: while
-// one is active the other partner sees only that joint work is on hold, in
-// the same words as for a pause either partner asked for.
+// journey other than the token's own is 404 (whether or not it exists), an
+// action the library forbids is 403 (such as an event type only the engine
+// writes: a phase change), and a payload in the other partner's name is 400
+// naming data.partner. The actor of every write is the token's partner,
+// never a field of the body. The start carries no research consent: each
+// partner gives their own afterwards (trust.research_consent_changed).
+// Reads go through the engine's viewer-scoped methods, so a partner never
+// sees the other's private entries, sealed answers before both wrote
+// theirs, or a safety flag: while one is active the other partner sees only
+// that joint work is on hold, in the same words as for a pause either
+// partner asked for.
 //
 // # Requests
 //

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mendkit/mend/trust"
 )
 
 // TestErrors checks each refusal's status, its problem document and that
@@ -24,6 +26,8 @@ func TestErrors(t *testing.T) {
 	dup["data"].(map[string]any)["id"] = breach["id"]
 	badTime := breachBody(c)
 	badTime["data"].(map[string]any)["came_to_light"] = map[string]any{"start": "2025-01-01T00:00:00Z"}
+	mend, ok := trust.LookupProfile("mend")
+	require.True(t, ok)
 
 	tests := []struct {
 		name    string
@@ -51,6 +55,10 @@ func TestErrors(t *testing.T) {
 		{name: "writing as the other partner", reason: "the library refuses a payload whose partner is not the writer, naming the field",
 			method: "POST", path: c.path("/events"), token: c.TokA, body: ev("trust.commitment_stated", map[string]any{"partner": c.Sam, "answer": "no"}),
 			status: http.StatusBadRequest, field: "data.partner"},
+		{name: "a phase change from a partner", reason: "only the engine writes phase changes: the type's writers are data the library enforces",
+			method: "POST", path: c.path("/events"), token: c.TokA, body: ev("trust.phase_changed", map[string]any{"from": mend.Phases[0].Key,
+				"to": mend.Phases[1].Key, "direction": "advanced", "reason": "we feel ready"}),
+			status: http.StatusForbidden},
 		{name: "check-in for the other partner", reason: "a partner records only their own check-in",
 			method: "POST", path: c.path("/checkins"), token: c.TokA, body: map[string]any{"checkin": map[string]any{"partner": c.Sam, "trust": 9}},
 			status: http.StatusForbidden},

@@ -108,6 +108,14 @@ func (s *server) startJourney(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, problemFor(s.log, check.Prefix("data", err), "relationship"))
 		return
 	}
+	// Research consent is each partner's own, given with their own
+	// trust.research_consent_changed event: whoever starts the journey
+	// does not consent for the other.
+	if len(rel.ResearchConsent) > 0 {
+		writeProblem(w, invalid("Each partner gives research consent themselves, after the journey starts.",
+			fieldError{Field: "relationship.research_consent", Detail: "is given by each partner with their own trust.research_consent_changed event"}))
+		return
+	}
 	profile := trust.DefaultProfile()
 	if key, _ := doc["profile"].(string); key != "" {
 		p, ok := trust.LookupProfile(key)
