@@ -3,8 +3,8 @@
 // acknowledgement and whether it landed, needs requests and their answers, the
 // couple's agreements and whether they are kept, check-ins and progress over
 // time, and the exercises that carry the work from week to week — with a
-// safety screen that pauses joint work the moment either partner raises a
-// concern.
+// private safety flag that pauses joint work the moment either partner
+// raises a concern.
 //
 // # Where to start
 //
