@@ -71,8 +71,8 @@ func sealOf(e Event) (string, bool) {
 	if e.Visibility != Sealed {
 		return "", false
 	}
-	key, ok := SealKeyOf(e.Data)
-	return key, ok && key == e.SealKey
+	_, match := sealKeyIs(e.Data, e.SealKey)
+	return e.SealKey, match
 }
 
 // Revealed reports whether both partners have written a sealed entry under a
