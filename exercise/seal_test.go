@@ -164,3 +164,33 @@ func TestEngineRefusesASealOfAnotherType(t *testing.T) {
 	assert.ElementsMatch(t, []trust.PartnerID{c.a, c.b}, accounts(c.b))
 	assert.ElementsMatch(t, []trust.PartnerID{c.a, c.b}, accounts(c.a))
 }
+
+// TestAnalysisOpensASealedCheckInOnlyOnTheSameDay: the analysis counts the
+// other partner's sealed check-in only once the viewer checked in sealed on
+// the same day, as the timeline shows it.
+func TestAnalysisOpensASealedCheckInOnlyOnTheSameDay(t *testing.T) {
+	f := newFixture(t)
+	add := func(p trust.PartnerID, at time.Time, v int) {
+		c := &progress.CheckIn{ID: mustNew[progress.CheckIn](t, f.ids), Partner: p, Day: progress.LocalDay(at, time.UTC), Trust: &v}
+		e := f.build(c, trust.PartnerActor(p), at, trust.Sealed, "")
+		require.NoError(t, f.journey.Apply(e))
+		f.seq++
+		f.events = append(f.events, e)
+	}
+	ratingsOfP1 := func() int {
+		an, err := progress.NewAnalyzer(progress.Options{})
+		require.NoError(t, err)
+		require.NoError(t, an.ObserveAll(f.events))
+		for _, pa := range an.Analysis(trust.PartnerViewer(f.p2), t0.Add(72*time.Hour)).Partners {
+			if pa.Partner == f.p1 {
+				return pa.Outcome.Ratings
+			}
+		}
+		return -1
+	}
+	add(f.p1, t0, 6)
+	add(f.p2, t0.Add(24*time.Hour), 5)
+	assert.Zero(t, ratingsOfP1(), "another day opens nothing")
+	add(f.p2, t0.Add(time.Hour), 5)
+	assert.Equal(t, 1, ratingsOfP1(), "the same day opens it")
+}
