@@ -119,12 +119,18 @@ const (
 
 // StepSealKey is the seal key of the sealed answers to one step of one
 // assignment: both partners' answers are revealed together once both have
-// answered.
-func StepSealKey(a AssignmentID, step string) string { return "exercise:" + a.String() + ":" + step }
+// answered. It is [trust.SealKeyOf] an answer to that step.
+func StepSealKey(a AssignmentID, step string) string {
+	k, _ := trust.SealKeyOf(&StepAnswered{Assignment: a, Step: step})
+	return k
+}
 
 // OutcomeSealKey is the seal key of sealed completion reflections of an
-// assignment.
-func OutcomeSealKey(a AssignmentID) string { return "exercise:" + a.String() + ":outcome" }
+// assignment: [trust.SealKeyOf] a completion of it.
+func OutcomeSealKey(a AssignmentID) string {
+	k, _ := trust.SealKeyOf(&AssignmentCompleted{Assignment: a})
+	return k
+}
 
 // AssignmentProposed proposes an exercise, with a due window and a reason.
 // The engine writes it from a [Proposal]; a partner or professional may also
@@ -274,6 +280,10 @@ func (AssignmentCompleted) EventType() string { return TypeAssignmentCompleted }
 // EventSubject names the assignment.
 func (p AssignmentCompleted) EventSubject() string { return p.Assignment.String() }
 
+// SealSubject implements [trust.Sealable]: a sealed reflection is sealed by
+// its assignment, so it opens only on the other partner's completion of it.
+func (p AssignmentCompleted) SealSubject() string { return p.Assignment.String() }
+
 // OwnerPartner is the completing partner.
 func (p AssignmentCompleted) OwnerPartner() trust.PartnerID { return p.Partner }
 
@@ -417,6 +427,11 @@ func (StepAnswered) EventType() string { return TypeStepAnswered }
 
 // EventSubject names the assignment.
 func (p StepAnswered) EventSubject() string { return p.Assignment.String() }
+
+// SealSubject implements [trust.Sealable]: a sealed answer is sealed by its
+// assignment and step, so it opens only on the other partner's answer to
+// that step.
+func (p StepAnswered) SealSubject() string { return p.Assignment.String() + ":" + p.Step }
 
 // OwnerPartner is the answering partner.
 func (p StepAnswered) OwnerPartner() trust.PartnerID { return p.Partner }

@@ -198,12 +198,6 @@ func TestAssignmentRefusals(t *testing.T) {
 		}, func(f *fixture, id exercise.AssignmentID) ev {
 			return ev{&exercise.AssignmentCompleted{Assignment: id, Partner: f.p1, Helpful: 3}, trust.PartnerActor(f.p1), t0, trust.Shared, ""}
 		}, trust.ErrInvalid},
-		{"wrong outcome seal", "sealed outcomes share one key", started, func(f *fixture, id exercise.AssignmentID) ev {
-			return ev{&exercise.AssignmentCompleted{Assignment: id, Partner: f.p1, Helpful: 3}, trust.PartnerActor(f.p1), t0, trust.Sealed, "mine"}
-		}, trust.ErrInvalid},
-		{"answer with the wrong seal", "sealed answers use the step's key", started, func(f *fixture, id exercise.AssignmentID) ev {
-			return ev{&exercise.StepAnswered{Assignment: id, Step: "healthy-means", Partner: f.p1, Answer: "x"}, trust.PartnerActor(f.p1), t0, trust.Sealed, "other"}
-		}, trust.ErrInvalid},
 		{"answer shared when sealed", "a sealed step cannot be answered in the open", started, func(f *fixture, id exercise.AssignmentID) ev {
 			return ev{&exercise.StepAnswered{Assignment: id, Step: "healthy-means", Partner: f.p1, Answer: "x"}, trust.PartnerActor(f.p1), t0, trust.Shared, ""}
 		}, trust.ErrInvalid},

@@ -218,7 +218,8 @@ type Command struct {
 	Data trust.Payload
 	// Visibility overrides the event type's default visibility.
 	Visibility trust.Visibility
-	// SealKey groups sealed answers.
+	// SealKey is a sealed event's seal key; leave it empty: it is derived
+	// from the payload ([trust.SealKeyOf]) and any other key is refused.
 	SealKey string
 	// Time is when the fact happened, for back-filled entries; zero means
 	// now. It may lie at most [Options.MaxBackdate] before the engine's

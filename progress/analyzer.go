@@ -201,6 +201,9 @@ func (a *Analyzer) bucketFor(e trust.Event, owner trust.PartnerID) *bucket {
 			probe.Actor = trust.PartnerActor(owner)
 			probe.Data = &CheckIn{Partner: owner}
 		}
+		if e.Visibility == trust.Sealed { // a seal is derived from what is sealed
+			probe.Type, probe.Data = e.Type, e.Data
+		}
 		b = &bucket{probe: probe, index: map[int]int{}}
 		a.buckets[k] = b
 		a.order = append(a.order, k)

@@ -2,7 +2,6 @@ package progress_test
 
 import (
 	"encoding/binary"
-	"strconv"
 	"testing"
 	"time"
 
@@ -82,7 +81,7 @@ func (g *streamGen) next() trust.Event {
 			v := 3 + (d/30+pi)%6
 			cc.day = d
 			cc.c = &progress.CheckIn{ID: progress.CheckInID(id), Partner: p, Day: progress.LocalDay(at, time.UTC), Trust: &v}
-			cc.seal = "round:" + strconv.Itoa(d/7) // a sealed round a week
+			cc.seal, _ = trust.SealKeyOf(cc.c) // sealed by its day
 		}
 		e.Type, e.Data, e.DataSchema = progress.TypeCheckInRecorded, cc.c, g.schema
 		switch i % 7 {

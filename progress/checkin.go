@@ -17,8 +17,8 @@ import (
 // check-in's date in the relationship's time zone (see [LocalDay]).
 //
 // A check-in is shared by default so both partners can follow each other's
-// trust over time; a partner may write it private, sealed or for a consented
-// professional instead. Its private part — a note and screening answers —
+// trust over time; a partner may write it private, sealed (until the other
+// partner checks in that day) or for a consented professional instead. Its private part — a note and screening answers —
 // travels in a separate [CheckInNote] that can never be shared with the
 // other partner. Build both with [Entry.Split] or [CheckInEvents].
 type CheckIn struct {
@@ -46,6 +46,10 @@ func (CheckIn) EventType() string { return TypeCheckInRecorded }
 
 // EventSubject names the check-in.
 func (c CheckIn) EventSubject() string { return c.ID.String() }
+
+// SealSubject implements [trust.Sealable]: a sealed check-in is sealed by its
+// day, so it opens only on the other partner's check-in of that day.
+func (c CheckIn) SealSubject() string { return c.Day }
 
 // OwnerPartner implements the owner rule: a check-in belongs to its partner.
 func (c CheckIn) OwnerPartner() trust.PartnerID { return c.Partner }

@@ -13,7 +13,7 @@ import (
 // to JSON Lines that read again to the same events.
 func FuzzReadJSONL(f *testing.F) {
 	j := newJourney(f, 5)
-	j.checkIn(j.A, day(1), 5, trust.Sealed, "r1")
+	j.checkIn(j.A, day(1), 5, trust.Sealed, "")
 	j.raw("myapp.thing_done", day(2), trust.PartnerActor(j.B), `{"x":[1,2,{"y":null}]}`)
 	var buf bytes.Buffer
 	if err := progress.WriteJSONL(&buf, j.events); err != nil {

@@ -34,11 +34,7 @@ func randomJourney(t *testing.T, rt *rapid.T) *journey {
 		switch rapid.IntRange(0, 9).Draw(rt, "kind") {
 		case 0, 1, 2:
 			vis := rapid.SampledFrom([]trust.Visibility{trust.Shared, trust.Private, trust.Sealed, trust.WithProfessional}).Draw(rt, "vis")
-			seal := ""
-			if vis == trust.Sealed {
-				seal = rapid.SampledFrom([]string{"round-1", "round-2", "round-3"}).Draw(rt, "seal")
-			}
-			j.checkIn(p, at, rapid.IntRange(0, 10).Draw(rt, "trust"), vis, seal)
+			j.checkIn(p, at, rapid.IntRange(0, 10).Draw(rt, "trust"), vis, "") // a sealed one is sealed by its day
 		case 3:
 			j.add(&progressNote{CheckIn: mustID[progressCheckIn](t, j.ids), Partner: p, Note: "secret-note-" + p.String(),
 				Answers: []progressResponse{{Instrument: "phq-2", Version: "1", Answers: []progressAnswer{{Item: "1", Value: 3}, {Item: "2", Value: 3}}}}},

@@ -74,7 +74,7 @@ func TestTimelineReadFiltersByViewerTypeAndWindow(t *testing.T) {
 	j.checkIn(j.A, day(1), 5, trust.Shared, "")
 	j.checkIn(j.B, day(1), 4, trust.Private, "")
 	j.note(j.A, day(1), "only mine", trust.Private)
-	j.checkIn(j.A, day(2), 6, trust.Sealed, "round-1")
+	j.checkIn(j.A, day(2), 6, trust.Sealed, "")
 	j.safetyFlag(j.B, day(3))
 	j.raw("myapp.gratitude_note", day(4), trust.PartnerActor(j.A), `{"text":"thanks"}`)
 	tl := progress.NewTimeline()
@@ -98,8 +98,8 @@ func TestTimelineReadFiltersByViewerTypeAndWindow(t *testing.T) {
 	assert.Len(t, tl.Read(a, progress.Query{AfterSequence: 3, Limit: 1}), 1)
 	assert.Empty(t, tl.Read(trust.ProfessionalViewer(j.pro), progress.Query{}), "no consent, nothing")
 
-	// B answers under the same seal: now both see both.
-	j.checkIn(j.B, day(5), 7, trust.Sealed, "round-1")
+	// B checks in sealed for the same day: now both see both.
+	j.checkIn(j.B, day(2).Add(time.Hour), 7, trust.Sealed, "")
 	_, err = tl.Append(j.events[len(j.events)-1])
 	require.NoError(t, err)
 	assert.Len(t, tl.Read(b, progress.Query{Types: []string{progress.TypeCheckInRecorded}}), 4, "revealed to both")

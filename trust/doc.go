@@ -44,9 +44,12 @@
 //
 // # Privacy and safety
 //
-// Every event has a visibility: shared, private to its owner, sealed until both
-// partners have written under the same seal key, or shared with a professional
-// the owner consented to. [Access] and [Filter] apply these rules; they are
+// Every event has a visibility: shared, private to its owner, sealed until the
+// other partner has written the same kind of entry about the same subject, or
+// shared with a professional the owner consented to. A seal is derived from
+// what is sealed ([Sealable], [SealKeyOf]: the breach an account is about),
+// never chosen by the writer; an event whose sealkey is not the derived one
+// is refused. [Access] and [Filter] apply these rules; they are
 // the only read path mend's packages use. A [SafetyFlag] is always private:
 // it pauses joint work the moment it is applied, only its owner (or a
 // professional they consented to share safety data with) can clear it, and a

@@ -35,6 +35,42 @@ type Payload interface {
 	Validate() error
 }
 
+// Sealable is a payload that may be written [Sealed]: it names the subject
+// its seal is about, such as the breach an [Account] tells. A payload that
+// does not implement it cannot be sealed.
+type Sealable interface {
+	Payload
+	// SealSubject names what the entry is about for its seal: the breach an
+	// account tells, the assignment an outcome completes, the step an answer
+	// answers. Both partners' entries of one type for one subject share a seal.
+	SealSubject() string
+}
+
+// SealKeyOf derives the seal key of a sealable payload from what it seals:
+// "<event type>:<seal subject>", e.g. "trust.account_given:<breach>". It is
+// the only source of seal keys: a sealed event's [Event.SealKey] must equal
+// it, and [Access] reveals a sealed entry only to a partner who wrote a
+// sealed entry with the same key, so of the same type about the same subject.
+// ok is false when the payload cannot be sealed.
+func SealKeyOf(p Payload) (key string, ok bool) {
+	s, ok := p.(Sealable)
+	if !ok || nilPayload(p) {
+		return "", false
+	}
+	return s.EventType() + ":" + s.SealSubject(), true
+}
+
+// sealKeyIs reports whether key is the seal key of a sealed payload,
+// without building the key: every fold validates every event.
+func sealKeyIs(p Payload, key string) (sealable, match bool) {
+	s, ok := p.(Sealable)
+	if !ok || nilPayload(p) {
+		return false, false
+	}
+	typ, subject := s.EventType(), s.SealSubject()
+	return true, len(key) == len(typ)+1+len(subject) && key[:len(typ)] == typ && key[len(typ)] == ':' && key[len(typ)+1:] == subject
+}
+
 // RawPayload carries the data of an event type this program has not
 // registered. It keeps the exact bytes it was decoded from and re-encodes them
 // (compacted, as encoding/json does), so apps' own events pass through mend untouched.
@@ -70,8 +106,9 @@ const (
 	Shared Visibility = "shared"
 	// Private events are seen only by their owner (normally the author).
 	Private Visibility = "private"
-	// Sealed events are seen by their owner until both partners have written a
-	// sealed event with the same seal key; then both partners see both.
+	// Sealed events are seen by their owner until the other partner has
+	// written a sealed event of the same type about the same subject (the
+	// same seal key, derived by [SealKeyOf]); then both partners see both.
 	Sealed Visibility = "sealed"
 	// WithProfessional events are seen by their owner and by a professional the owner consented to share with.
 	WithProfessional Visibility = "professional"
@@ -192,7 +229,9 @@ func (s *Sequence) UnmarshalText(b []byte) error {
 // CloudEvents 1.0 (specversion, id, source, type, time, subject, dataschema,
 // datacontenttype, data) with the extensions a journey needs: relationship,
 // sequence, recordedtime (when it was written, which may be later than when it
-// happened), actor, visibility and sealkey. State — a journey's phase, open
+// happened), actor, visibility and sealkey. A sealed event's sealkey is not
+// chosen by its writer: it is derived from what is sealed ([SealKeyOf]), and
+// an event whose sealkey differs is refused. State — a journey's phase, open
 // requests, active agreements — is always a fold over events.
 type Event struct {
 	// SpecVersion is always "1.0".
@@ -329,12 +368,19 @@ func RegisterEventType(spec EventSpec) error {
 	if spec.Writers == 0 || spec.Writers&^(ByOwner|ByEitherPartner|ByProfessional|BySystem) != 0 {
 		return invalid("writers", "must name who may write %s (ByOwner, ByEitherPartner, ByProfessional, BySystem)", spec.Type)
 	}
+	_, sealable := spec.New().(Sealable)
 	if len(spec.Visibilities) == 0 {
 		spec.Visibilities = []Visibility{Shared, Private, Sealed, WithProfessional}
+		if !sealable {
+			spec.Visibilities = []Visibility{Shared, Private, WithProfessional}
+		}
 	}
 	for _, v := range spec.Visibilities {
 		if !slices.Contains(v.Values(), string(v)) {
 			return invalid("visibilities", "%q is not a visibility", v)
+		}
+		if v == Sealed && !sealable {
+			return invalid("visibilities", "%s payloads name no seal subject (Sealable), so they cannot be sealed", spec.Type)
 		}
 	}
 	spec.Visibilities = slices.Clone(spec.Visibilities)
@@ -423,7 +469,7 @@ type Header struct {
 	Recorded     time.Time // when it was written
 	Actor        Actor
 	Visibility   Visibility // defaults to the type's default visibility
-	SealKey      string
+	SealKey      string     // a sealed event's defaults to [SealKeyOf] its payload, the only key it may have
 	Subject      string
 }
 
@@ -476,6 +522,9 @@ func buildEvent(data Payload, h Header) Event {
 		if e.Visibility == "" {
 			e.Visibility = spec.Visibilities[0]
 		}
+	}
+	if e.Visibility == Sealed && e.SealKey == "" {
+		e.SealKey, _ = SealKeyOf(data)
 	}
 	if e.Subject == "" {
 		if s, ok := data.(interface{ EventSubject() string }); ok {
@@ -538,8 +587,16 @@ func (e Event) Validate() error {
 			return invalid("visibility", "%s events may not be %s", e.Type, e.Visibility)
 		}
 	}
-	if (e.Visibility == Sealed) != (e.SealKey != "") {
-		return invalid("sealkey", "is required for sealed events and only for them")
+	if e.Visibility == Sealed {
+		switch sealable, match := sealKeyIs(e.Data, e.SealKey); {
+		case !sealable:
+			return invalid("visibility", "%s events cannot be sealed: the payload names no seal subject", e.Type)
+		case !match:
+			key, _ := SealKeyOf(e.Data)
+			return invalid("sealkey", "a sealed %s is sealed with %q, derived from what it seals", e.Type, key)
+		}
+	} else if e.SealKey != "" {
+		return invalid("sealkey", "is only for sealed events")
 	}
 	if e.Visibility != Shared {
 		if _, ok := e.Owner(); !ok {

@@ -48,9 +48,16 @@ func (a Account) Validate() error {
 		text("my_part", a.MyPart, 1, 8000), text("context", a.Context, 0, 8000))
 }
 
+// SealSubject implements [Sealable]: an account is sealed by the breach it is
+// about, so it opens only when the other partner's account of that breach exists.
+func (a Account) SealSubject() string { return a.Breach.String() }
+
 // AccountSealKey is the seal key that keeps both partners' accounts of a
-// breach hidden until both have written theirs.
-func AccountSealKey(b BreachID) string { return "account:" + b.String() }
+// breach hidden until both have written theirs: [SealKeyOf] an account of b.
+func AccountSealKey(b BreachID) string {
+	k, _ := SealKeyOf(&Account{Breach: b})
+	return k
+}
 
 // Acknowledgement is the partner who caused a breach acknowledging it, in the
 // parts the repair protocols ask for (Gottman's atonement, the EFT

@@ -562,9 +562,6 @@ func (j *Journey) decide(e Event) (func(), error) {
 		if err != nil {
 			return nil, err
 		}
-		if e.Visibility == Sealed && e.SealKey != AccountSealKey(d.Breach) {
-			return nil, invalid("sealkey", "a sealed account uses the seal key %q", AccountSealKey(d.Breach))
-		}
 		return func() { b.accounts[d.Partner]++ }, nil
 	case *Acknowledgement:
 		b, err := j.breach(e, d.Breach)

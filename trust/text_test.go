@@ -81,7 +81,6 @@ func textFields(t *testing.T) []struct {
 		{"phases.1.purpose", func(s string) v { p := trust.DefaultProfile(); p.Phases[1].Purpose = s; return p }},
 		{"why", func(s string) v { return trust.Gate{Kind: trust.GateDaysInPhase, Days: 7, Why: s} }},
 		{"subject", func(s string) v { return event(t, s, "") }},
-		{"sealkey", func(s string) v { return event(t, "", s) }},
 	}
 }
 

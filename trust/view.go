@@ -22,8 +22,11 @@ func ProfessionalViewer(id ProfessionalID) Viewer { return Viewer{Kind: ActorPro
 //   - shared: both partners; a professional only while both partners consent to them;
 //   - private: only the owner (the partner it belongs to);
 //   - professional: the owner, and a professional the owner consents to;
-//   - sealed: the owner until both partners have written a sealed event with
-//     the same seal key, then both partners (and a professional both consent to);
+//   - sealed: the owner until the other partner has written a sealed event
+//     of the same type about the same subject, then both partners (and a
+//     professional both consent to). The seal is derived from the payload
+//     ([SealKeyOf]), never taken on the envelope's word: an event whose
+//     sealkey is not its derived key neither opens a seal nor is revealed;
 //   - safety events (sensitive types) are private whatever their envelope says:
 //     the owner, and a professional the owner consented to share safety data with.
 //
@@ -52,17 +55,28 @@ func (a *Access) Observe(e Event) {
 		}
 		a.consents[d.Partner][d.Professional] = consent{granted: d.Granted, safety: d.IncludeSafety}
 	}
-	if e.Visibility == Sealed && e.SealKey != "" {
+	if key, ok := sealOf(e); ok {
 		if owner, ok := e.Owner(); ok {
-			if a.seals[e.SealKey] == nil {
-				a.seals[e.SealKey] = map[PartnerID]bool{}
+			if a.seals[key] == nil {
+				a.seals[key] = map[PartnerID]bool{}
 			}
-			a.seals[e.SealKey][owner] = true
+			a.seals[key][owner] = true
 		}
 	}
 }
 
-// Revealed reports whether both partners have written under a seal key.
+// sealOf returns the seal of a sealed event: the key derived from its
+// payload, when the envelope carries exactly that key.
+func sealOf(e Event) (string, bool) {
+	if e.Visibility != Sealed {
+		return "", false
+	}
+	_, match := sealKeyIs(e.Data, e.SealKey)
+	return e.SealKey, match
+}
+
+// Revealed reports whether both partners have written a sealed entry under a
+// seal key (see [SealKeyOf]).
 func (a *Access) Revealed(sealKey string) bool {
 	s := a.seals[sealKey]
 	return s != nil && s[a.partners[0]] && s[a.partners[1]]
@@ -72,6 +86,12 @@ func (a *Access) Revealed(sealKey string) bool {
 // for the other partner. The other partner's own view never learns this.
 func (a *Access) Sealed(sealKey string, p PartnerID) bool {
 	return a.seals[sealKey][p] && !a.Revealed(sealKey)
+}
+
+// revealed reports whether a sealed event's seal is open.
+func (a *Access) revealed(e Event) bool {
+	key, ok := sealOf(e)
+	return ok && a.Revealed(key)
 }
 
 func (a *Access) isPartner(p PartnerID) bool {
@@ -100,7 +120,7 @@ func (a *Access) CanSee(v Viewer, e Event) bool {
 		case Private, WithProfessional:
 			return hasOwner && owner == p
 		case Sealed:
-			return (hasOwner && owner == p) || a.Revealed(e.SealKey)
+			return (hasOwner && owner == p) || a.revealed(e)
 		}
 	case ActorProfessional:
 		pro := ProfessionalID(v.ID)
@@ -115,7 +135,7 @@ func (a *Access) CanSee(v Viewer, e Event) bool {
 		case WithProfessional:
 			return hasOwner && a.consents[owner][pro].granted
 		case Sealed:
-			return both && a.Revealed(e.SealKey)
+			return both && a.revealed(e)
 		}
 	}
 	return false
