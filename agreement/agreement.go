@@ -389,10 +389,10 @@ func parseClock(s string) (hour, minute int, err error) {
 // localDate returns the local date of t in loc, formatted as [DateLayout].
 func localDate(t time.Time, loc *time.Location) string { return t.In(loc).Format(DateLayout) }
 
-// clone returns a copy of a that shares no slice with it: the Book keeps its
-// own versions and hands out copies, so neither the caller's payload nor a
-// value read back can change what the Book holds.
-func (a Agreement) clone() Agreement {
+// Clone returns a copy of a that shares no slice with it. The Book keeps its
+// own versions and hands out copies, so neither a caller's payload nor a
+// value read back can change what it holds.
+func (a Agreement) Clone() Agreement {
 	a.Terms = slices.Clone(a.Terms)
 	for i := range a.Terms {
 		a.Terms[i].CommittedBy = slices.Clone(a.Terms[i].CommittedBy)
@@ -404,7 +404,7 @@ func (a Agreement) clone() Agreement {
 func cloneAgreements(list []Agreement) []Agreement {
 	out := make([]Agreement, len(list))
 	for i, a := range list {
-		out[i] = a.clone()
+		out[i] = a.Clone()
 	}
 	return out
 }

@@ -322,7 +322,7 @@ func (b *Book) Active(t time.Time) []Agreement {
 			}
 		}
 		v.Terms = terms
-		out = append(out, v.clone())
+		out = append(out, v.Clone())
 	}
 	return out
 }
@@ -700,7 +700,7 @@ func (b *Book) decideProposed(e trust.Event, d *Proposed) (func(), error) {
 	return func() {
 		id := d.Agreement.ID
 		b.order = append(b.order, id)
-		b.recs[id] = &record{id: id, versions: []Agreement{d.Agreement.clone()}, status: StatusProposed, pending: 1,
+		b.recs[id] = &record{id: id, versions: []Agreement{d.Agreement.Clone()}, status: StatusProposed, pending: 1,
 			terms: map[TermID]*termState{}, proposedBy: d.ProposedBy, proposedAt: e.Time}
 	}, nil
 }
@@ -884,7 +884,7 @@ func (b *Book) decideAmended(e trust.Event, d *Amended) (func(), error) {
 		if r.pending != 0 {
 			r.withdraw(r.pending)
 		}
-		r.versions = append(r.versions, d.Agreement.clone())
+		r.versions = append(r.versions, d.Agreement.Clone())
 		r.pending = d.Agreement.Version
 		if r.inForce == 0 {
 			r.status = StatusProposed

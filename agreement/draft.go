@@ -40,10 +40,9 @@ func AmendDraft(rec Record, rel trust.Relationship, ids trust.IDSource, now time
 	if _, err := rel.Location(); err != nil {
 		return nil, err
 	}
-	a := rec.Versions[len(rec.Versions)-1]
+	a := rec.Versions[len(rec.Versions)-1].Clone()
 	a.Version = len(rec.Versions) + 1
 	a.ChangeNote = changeNote
-	a.Terms = slices.Clone(a.Terms)
 	return &Draft{rel: rel, ids: ids, now: now, a: a}, nil
 }
 
@@ -111,8 +110,7 @@ func (d *Draft) prepare(t *Term) error {
 
 // Agreement returns the drafted version, checked against the couple.
 func (d *Draft) Agreement() (Agreement, error) {
-	a := d.a
-	a.Terms = slices.Clone(d.a.Terms)
+	a := d.a.Clone()
 	if err := a.ValidateIn(d.rel); err != nil {
 		return Agreement{}, err
 	}

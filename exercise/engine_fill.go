@@ -79,7 +79,7 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		out = &c
 	case *agreement.Proposed:
 		c := *d
-		c.Agreement.Terms = cloneTerms(c.Agreement.Terms)
+		c.Agreement = c.Agreement.Clone()
 		f.author("proposed_by", &c.ProposedBy)
 		newID(f, &c.Agreement.ID)
 		for i := range c.Agreement.Terms {
@@ -88,7 +88,7 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		out = &c
 	case *agreement.Amended:
 		c := *d
-		c.Agreement.Terms = cloneTerms(c.Agreement.Terms)
+		c.Agreement = c.Agreement.Clone()
 		f.author("amended_by", &c.AmendedBy)
 		if r, ok := st.book.Agreement(c.Agreement.ID); ok && c.Agreement.Version == 0 {
 			c.Agreement.Version = len(r.Versions) + 1
@@ -221,16 +221,6 @@ func (e *Engine) fill(st *journeyState, by trust.Actor, at time.Time, p trust.Pa
 		}
 	}
 	return out, nil
-}
-
-// cloneTerms copies an agreement's terms and the partners each commits, so
-// the recorded agreement shares nothing with the caller's.
-func cloneTerms(ts []agreement.Term) []agreement.Term {
-	out := slices.Clone(ts)
-	for i := range out {
-		out[i].CommittedBy = slices.Clone(out[i].CommittedBy)
-	}
-	return out
 }
 
 // filler collects the checks and ID draws of one payload.
