@@ -11,17 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mendkit/mend/agreement"
+	"github.com/mendkit/mend/internal/textrule/texttest"
 	"github.com/mendkit/mend/trust"
-)
-
-// hostileText are values every free-text field refuses, with what the
-// problem names; cleanText are values every free-text field accepts.
-var (
-	hostileText = []struct{ in, names string }{
-		{"a\x00b", "U+0000"}, {"ring\x07", "U+0007"}, {"\x1b[2J", "U+001B"}, {"del\x7f", "U+007F"},
-		{"next\u0085line", "U+0085"}, {"txt.\u202eexe", "U+202E"}, {"\u2066x\u2069", "U+2066"}, {"ok\xff", "UTF-8"},
-	}
-	cleanText = []string{"two\nlines", "a\ttab", "mañana", "日本", "🙂"}
 )
 
 func TestFreeTextRefusesControlAndBidiCharacters(t *testing.T) {
@@ -49,16 +40,16 @@ func TestFreeTextRefusesControlAndBidiCharacters(t *testing.T) {
 			return agreement.TermRenegotiated{Agreement: id, Term: term, Partner: f.a, Note: s}
 		}},
 	} {
-		for _, ok := range cleanText {
+		for _, ok := range texttest.Clean {
 			assert.NoError(t, tc.with(ok).Validate(), "%s accepts %q", tc.field, ok)
 		}
-		for _, h := range hostileText {
-			err := tc.with(h.in).Validate()
+		for _, h := range texttest.Hostile {
+			err := tc.with(h.In).Validate()
 			var ve *trust.ValidationError
-			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *trust.ValidationError, not %v", tc.field, h.in, err) {
-				assert.Equal(t, tc.field, ve.Field, "%q", h.in)
+			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *trust.ValidationError, not %v", tc.field, h.In, err) {
+				assert.Equal(t, tc.field, ve.Field, "%q", h.In)
 				assert.Equal(t, "agreement", ve.Pkg)
-				assert.Contains(t, ve.Problem, h.names, "%s: %q", tc.field, h.in)
+				assert.Contains(t, ve.Problem, h.Names, "%s: %q", tc.field, h.In)
 			}
 		}
 	}

@@ -9,16 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mendkit/mend/exercise"
+	"github.com/mendkit/mend/internal/textrule/texttest"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/trust"
 )
-
-// hostileText are values every free-text field refuses, with what the
-// problem names.
-var hostileText = []struct{ in, names string }{
-	{"a\x00b", "U+0000"}, {"ring\x07", "U+0007"}, {"\x1b[2J", "U+001B"}, {"del\x7f", "U+007F"},
-	{"next\u0085", "U+0085"}, {"x\u202e", "U+202E"}, {"\u2066x", "U+2066"}, {"ok\xff", "UTF-8"},
-}
 
 // Every engine command refuses dirty text with a *trust.ValidationError
 // naming the field, and writes nothing.
@@ -67,15 +61,15 @@ func TestEngineRefusesDirtyTextAndWritesNothing(t *testing.T) {
 		}},
 	}
 	for _, cmd := range commands {
-		for _, h := range hostileText {
+		for _, h := range texttest.Hostile {
 			before := len(c.events())
-			err := cmd.run(h.in)
+			err := cmd.run(h.In)
 			var ve *trust.ValidationError
-			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *trust.ValidationError, not %v", cmd.field, h.in, err) {
-				assert.Equal(t, cmd.field, ve.Field, "%q", h.in)
-				assert.Contains(t, ve.Problem, h.names, "%s: %q", cmd.field, h.in)
+			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *trust.ValidationError, not %v", cmd.field, h.In, err) {
+				assert.Equal(t, cmd.field, ve.Field, "%q", h.In)
+				assert.Contains(t, ve.Problem, h.Names, "%s: %q", cmd.field, h.In)
 			}
-			assert.Len(t, c.events(), before, "%s: %q: nothing was written", cmd.field, h.in)
+			assert.Len(t, c.events(), before, "%s: %q: nothing was written", cmd.field, h.In)
 		}
 	}
 	_, err := c.eng.RecordAccount(c.ctx, c.rel.ID, alex, trust.Account{Breach: c.breach.ID,
@@ -116,11 +110,11 @@ func TestAssignmentTextIsClean(t *testing.T) {
 		}},
 	} {
 		require.NoError(t, tc.with("two\nlines\tand 日本 🙂").Validate(), tc.field)
-		for _, h := range hostileText {
+		for _, h := range texttest.Hostile {
 			var ve *trust.ValidationError
-			require.ErrorAs(t, tc.with(h.in).Validate(), &ve, "%s: %q", tc.field, h.in)
+			require.ErrorAs(t, tc.with(h.In).Validate(), &ve, "%s: %q", tc.field, h.In)
 			assert.Equal(t, tc.field, ve.Field)
-			assert.Contains(t, ve.Problem, h.names)
+			assert.Contains(t, ve.Problem, h.Names)
 		}
 	}
 }
@@ -130,21 +124,21 @@ func TestAssignmentTextIsClean(t *testing.T) {
 func TestParseCatalogueRefusesDirtyTextAndTrailingData(t *testing.T) {
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(exercise.DefaultJSON(), &doc))
-	for _, h := range hostileText {
-		if h.names == "UTF-8" {
+	for _, h := range texttest.Hostile {
+		if h.Names == "UTF-8" {
 			continue // JSON encoding would replace the bad byte; see below
 		}
 		ex := doc["exercises"].([]any)[2].(map[string]any)
 		old := ex["purpose"]
-		ex["purpose"] = "fine " + h.in
+		ex["purpose"] = "fine " + h.In
 		b, err := json.Marshal(doc)
 		require.NoError(t, err)
 		ex["purpose"] = old
 		_, err = exercise.ParseCatalogue(b)
 		var ve *trust.ValidationError
-		require.ErrorAs(t, err, &ve, "%q", h.in)
+		require.ErrorAs(t, err, &ve, "%q", h.In)
 		assert.Equal(t, "exercises.2.purpose", ve.Field)
-		assert.Contains(t, ve.Problem, h.names)
+		assert.Contains(t, ve.Problem, h.Names)
 	}
 	b := exercise.DefaultJSON()
 	_, err := exercise.ParseCatalogue(append(append([]byte(nil), b...), " \n"...))

@@ -7,19 +7,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/mendkit/mend/internal/textrule/texttest"
 	"github.com/mendkit/mend/progress"
 	"github.com/mendkit/mend/progress/instrument"
 	"github.com/mendkit/mend/trust"
-)
-
-// hostileText are values every free-text field refuses, with what the
-// problem names; cleanText are values every free-text field accepts.
-var (
-	hostileText = []struct{ in, names string }{
-		{"a\x00b", "U+0000"}, {"ring\x07", "U+0007"}, {"\x1b[2J", "U+001B"}, {"del\x7f", "U+007F"},
-		{"next\u0085", "U+0085"}, {"x\u202e", "U+202E"}, {"\u2066x", "U+2066"}, {"ok\xff", "UTF-8"},
-	}
-	cleanText = []string{"calm\tok", "mañana", "日本", "🙂"}
 )
 
 func TestFreeTextRefusesControlAndBidiCharacters(t *testing.T) {
@@ -36,20 +27,20 @@ func TestFreeTextRefusesControlAndBidiCharacters(t *testing.T) {
 	}{
 		{"feelings.1", func(s string) v {
 			return progress.CheckIn{ID: id, Partner: p, Day: "2026-03-02", Feelings: []string{"hopeful", s}}
-		}, cleanText},
+		}, texttest.Clean},
 		{"note", func(s string) v { return progress.CheckInNote{CheckIn: id, Partner: p, Note: s} },
-			append([]string{"two\nlines"}, cleanText...)},
+			append([]string{"two\nlines"}, texttest.Clean...)},
 		{"answers.0.version", func(s string) v { return progress.CheckInNote{CheckIn: id, Partner: p, Answers: answers(s)} }, nil},
 	} {
 		for _, ok := range tc.clean {
 			assert.NoError(t, tc.with(ok).Validate(), "%s accepts %q", tc.field, ok)
 		}
-		for _, h := range hostileText {
-			err := tc.with(h.in).Validate()
+		for _, h := range texttest.Hostile {
+			err := tc.with(h.In).Validate()
 			var ve *trust.ValidationError
-			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *trust.ValidationError, not %v", tc.field, h.in, err) {
-				assert.Equal(t, tc.field, ve.Field, "%q", h.in)
-				assert.Contains(t, ve.Problem, h.names, "%s: %q", tc.field, h.in)
+			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *trust.ValidationError, not %v", tc.field, h.In, err) {
+				assert.Equal(t, tc.field, ve.Field, "%q", h.In)
+				assert.Contains(t, ve.Problem, h.Names, "%s: %q", tc.field, h.In)
 			}
 		}
 	}

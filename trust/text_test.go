@@ -8,25 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mendkit/mend/internal/textrule/texttest"
 	"github.com/mendkit/mend/trust"
-)
-
-// hostileText are values every free-text field refuses, with what the
-// problem names; cleanText are values every free-text field accepts.
-var (
-	hostileText = []struct{ in, names string }{
-		{"a\x00b", "U+0000"},
-		{"ring\x07", "U+0007"},
-		{"\x1b[2Jcleared", "U+001B"},
-		{"lone\rreturn", "U+000D"},
-		{"del\x7f", "U+007F"},
-		{"next\u0085line", "U+0085"},
-		{"txt.\u202eexe", "U+202E"},
-		{"\u2066isolated\u2069", "U+2066"},
-		{"ok\xff\xfe", "UTF-8"},
-		{"half \xe6\x97", "UTF-8"},
-	}
-	cleanText = []string{"two\nlines", "form\r\nlines", "a\ttab", "mañana", "日本", "I feel 🙂", "עברית\u200f 12"}
 )
 
 // textFields lists trust's free-text fields, each as the value to validate
@@ -109,15 +92,15 @@ func event(t *testing.T, subject, sealKey string) trust.Event {
 
 func TestFreeTextRefusesControlAndBidiCharacters(t *testing.T) {
 	for _, f := range textFields(t) {
-		for _, ok := range cleanText {
+		for _, ok := range texttest.Clean {
 			assert.NoError(t, f.with(ok).Validate(), "%s accepts %q", f.field, ok)
 		}
-		for _, h := range hostileText {
-			err := f.with(h.in).Validate()
+		for _, h := range texttest.Hostile {
+			err := f.with(h.In).Validate()
 			var ve *trust.ValidationError
-			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *ValidationError, not %v", f.field, h.in, err) {
-				assert.Equal(t, f.field, ve.Field, "%q", h.in)
-				assert.Contains(t, ve.Problem, h.names, "%s: %q", f.field, h.in)
+			if assert.True(t, errors.As(err, &ve), "%s refuses %q with a *ValidationError, not %v", f.field, h.In, err) {
+				assert.Equal(t, f.field, ve.Field, "%q", h.In)
+				assert.Contains(t, ve.Problem, h.Names, "%s: %q", f.field, h.In)
 				assert.ErrorIs(t, err, trust.ErrInvalid)
 			}
 		}
