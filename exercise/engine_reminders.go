@@ -235,10 +235,11 @@ func (st *journeyState) checkReminder(ev trust.Event, r *ReminderSent) error {
 	}
 	a, ok := st.assign.Get(r.Assignment)
 	switch {
-	case !ok:
+	case !ok || !a.Has(r.Partner):
+		// An assignment the partner does not take part in answers exactly as
+		// one that does not exist: the other partner's private work, such as
+		// support after a safety concern, is never confirmed to exist.
 		return refuse(trust.ErrNotFound, "assignment %s is not in the journey", r.Assignment)
-	case !a.Has(r.Partner):
-		return refuse(trust.ErrForbidden, "%s is not a participant of assignment %s", r.Partner, r.Assignment)
 	case a.Scheduler == SupportScheduler:
 		return refuse(trust.ErrForbidden, "support offered after a safety concern is never notified")
 	}

@@ -745,12 +745,20 @@ func TestRemindersSentArePrivateAndChecked(t *testing.T) {
 		is   error
 	}{
 		{"unknown assignment", exercise.Reminder{Partner: c.a, Assignment: mustNew[exercise.Assignment](t, c.ids)}, trust.ErrNotFound},
-		{"not a participant", exercise.Reminder{Partner: stranger, Assignment: r[0].Assignment}, trust.ErrForbidden},
+		// Not taking part answers as not existing: no one learns of another's private work.
+		{"not a participant", exercise.Reminder{Partner: stranger, Assignment: r[0].Assignment}, trust.ErrNotFound},
 		{"no partner", exercise.Reminder{Assignment: r[0].Assignment}, trust.ErrInvalid},
 	} {
 		_, err := c.eng.MarkRemindersSent(c.ctx, c.rel.ID, []exercise.Reminder{tt.r})
 		assert.ErrorIs(t, err, tt.is, tt.name)
 	}
+	unknownID := mustNew[exercise.Assignment](t, c.ids)
+	_, errUnknown := c.eng.MarkRemindersSent(c.ctx, c.rel.ID, []exercise.Reminder{{Partner: stranger, Assignment: unknownID}})
+	_, errHidden := c.eng.MarkRemindersSent(c.ctx, c.rel.ID, []exercise.Reminder{{Partner: stranger, Assignment: r[0].Assignment}})
+	require.Error(t, errUnknown)
+	require.Error(t, errHidden)
+	assert.Equal(t, strings.ReplaceAll(errUnknown.Error(), unknownID.String(), "<id>"),
+		strings.ReplaceAll(errHidden.Error(), r[0].Assignment.String(), "<id>"), "an existing assignment one does not take part in reads as unknown")
 	_, err = c.eng.MarkRemindersSent(c.ctx, c.rel.ID, nil)
 	assert.ErrorIs(t, err, trust.ErrInvalid, "nothing to mark")
 	_, err = c.eng.Do(c.ctx, c.rel.ID, trust.PartnerActor(c.a), exercise.Command{Data: &exercise.ReminderSent{Partner: c.a, Assignment: r[0].Assignment}, Visibility: trust.Private})
